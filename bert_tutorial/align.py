@@ -1,0 +1,194 @@
+"""Mapping original words to BERT sub-tokens and back, and aligning word labels to tokens.
+
+Taught in notebook 01 (the classic `orig_to_tok_index` loop next to the fast tokenizer's
+`word_ids()`), used for NER in notebook 04.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+IGNORE_INDEX = -100  # the label PyTorch's CrossEntropyLoss skips by default
+
+
+class EmptyWordError(ValueError):
+    """A word produced no tokens at all (e.g. only control or zero-width characters)."""
+
+
+class SequenceTooLongError(ValueError):
+    """The words produce more tokens than the model accepts."""
+
+
+@dataclass(frozen=True)
+class WordAlignment:
+    """Tokens of a list of words, with the word -> token mapping in both directions."""
+
+    words: tuple[str, ...]
+    input_ids: list[int]
+    tokens: list[str]
+    token_to_word: list[int | None]  # word index of each token; None for [CLS], [SEP], padding
+    word_to_tokens: list[tuple[int, ...]]  # token positions of each word; () when it has none
+    truncated: bool  # True when words past `max_length` were cut off
+
+    @property
+    def word_to_first_token(self) -> list[int | None]:
+        """Position of each word's first sub-token, or None for a word without tokens."""
+        return [positions[0] if positions else None for positions in self.word_to_tokens]
+
+    @property
+    def words_without_tokens(self) -> list[int]:
+        """Indices of words that have no token (empty after normalisation, or cut off)."""
+        return [i for i, positions in enumerate(self.word_to_tokens) if not positions]
+
+
+def check_words(words: Sequence[str]) -> tuple[str, ...]:
+    """Return `words` as a tuple after checking it is a non-empty sequence of strings."""
+    if isinstance(words, str):
+        raise TypeError(
+            f"words must be a list of words, got the string {words[:40]!r}; split it first, "
+            f"e.g. text.split()"
+        )
+    if not isinstance(words, Sequence):
+        raise TypeError(f"words must be a list or tuple of strings, got {type(words).__name__}")
+    if len(words) == 0:
+        raise ValueError("words is empty; give at least one word")
+    for i, word in enumerate(words):
+        if not isinstance(word, str):
+            raise TypeError(
+                f"word {i} is {word!r} of type {type(word).__name__}; every word must be a str "
+                f"(convert with str() or drop it before aligning)"
+            )
+    return tuple(words)
+
+
+def classic_orig_to_tok_index(words: Sequence[str], tokenizer: Any) -> tuple[list[str], list[int]]:
+    """Return `(tokens, orig_to_tok_index)` built word by word, as in the original BERT repo."""
+    words = check_words(words)
+    tokens = [tokenizer.cls_token]
+    orig_to_tok_index = []
+    for i, word in enumerate(words):
+        pieces = tokenizer.tokenize(word)
+        if not pieces:
+            # The plain loop would point this word at the next word's first token.
+            raise EmptyWordError(_empty_word_message(i, word))
+        orig_to_tok_index.append(len(tokens))
+        tokens.extend(pieces)
+    tokens.append(tokenizer.sep_token)
+    return tokens, orig_to_tok_index
+
+
+def align_words(
+    words: Sequence[str],
+    tokenizer: Any,
+    *,
+    max_length: int | None = None,
+    truncation: bool = False,
+    allow_empty_words: bool = False,
+) -> WordAlignment:
+    """Tokenize pre-split `words` with a fast tokenizer and map words to tokens both ways."""
+    words = check_words(words)
+    if not getattr(tokenizer, "is_fast", False):
+        raise TypeError(
+            f"{type(tokenizer).__name__} is not a fast tokenizer, so it has no word_ids(); "
+            f"load one with AutoTokenizer.from_pretrained(...)"
+        )
+    limit = _max_length(tokenizer, max_length)
+    encoding = tokenizer(list(words), is_split_into_words=True, truncation=False)
+    truncated = len(encoding["input_ids"]) > limit
+    if truncated:
+        if not truncation:
+            raise SequenceTooLongError(
+                f"the {len(words)} words give {len(encoding['input_ids'])} tokens, more than the "
+                f"maximum of {limit}; pass truncation=True to cut (the cut words then map to no "
+                f"token) or split the text into shorter pieces"
+            )
+        encoding = tokenizer(
+            list(words), is_split_into_words=True, truncation=True, max_length=limit
+        )
+    token_to_word = encoding.word_ids()
+    word_to_tokens: list[list[int]] = [[] for _ in words]
+    for position, word_index in enumerate(token_to_word):
+        if word_index is not None:
+            word_to_tokens[word_index].append(position)
+    if not allow_empty_words:
+        # After a cut, the words past the last kept token are missing because of the cut.
+        kept = len(words)
+        if truncated:
+            kept = 1 + max((w for w in token_to_word if w is not None), default=-1)
+        for i, positions in enumerate(word_to_tokens[:kept]):
+            if not positions:
+                raise EmptyWordError(_empty_word_message(i, words[i]))
+    return WordAlignment(
+        words=words,
+        input_ids=list(encoding["input_ids"]),
+        tokens=encoding.tokens(),
+        token_to_word=token_to_word,
+        word_to_tokens=[tuple(p) for p in word_to_tokens],
+        truncated=truncated,
+    )
+
+
+def align_labels(
+    alignment: WordAlignment, labels: Sequence[int], *, ignore_index: int = IGNORE_INDEX
+) -> list[int]:
+    """Return one label per token: each word's label on its first sub-token, `ignore_index` elsewhere."""
+    if isinstance(labels, str) or not isinstance(labels, Sequence):
+        raise TypeError(f"labels must be a list of ints, one per word, got {type(labels).__name__}")
+    if len(labels) != len(alignment.words):
+        raise ValueError(
+            f"got {len(labels)} labels for {len(alignment.words)} words; give exactly one label "
+            f"per word"
+        )
+    for i, label in enumerate(labels):
+        if not isinstance(label, int) or isinstance(label, bool):
+            raise TypeError(
+                f"label {i} is {label!r}; labels must be int ids (map tag names with label2id first)"
+            )
+    token_labels = [ignore_index] * len(alignment.input_ids)
+    for word_index, position in enumerate(alignment.word_to_first_token):
+        if position is not None:
+            token_labels[position] = labels[word_index]
+    return token_labels
+
+
+def token_values_to_words(
+    alignment: WordAlignment, token_values: Sequence[Any], *, fallback: Any = None
+) -> list[Any]:
+    """Return one value per word, read at its first sub-token; `fallback` for words without one."""
+    if len(token_values) != len(alignment.input_ids):
+        raise ValueError(
+            f"got {len(token_values)} token values for {len(alignment.input_ids)} tokens; pass the "
+            f"values of exactly this alignment's tokens (without padding)"
+        )
+    return [
+        token_values[position] if position is not None else fallback
+        for position in alignment.word_to_first_token
+    ]
+
+
+def _max_length(tokenizer: Any, max_length: int | None) -> int:
+    model_max = getattr(tokenizer, "model_max_length", None)
+    # Tokenizers without a known limit report a huge sentinel (int(1e30)).
+    model_max = model_max if isinstance(model_max, int) and model_max < 1_000_000 else None
+    if max_length is None:
+        if model_max is None:
+            raise ValueError("the tokenizer has no model_max_length; pass max_length explicitly")
+        return model_max
+    if not isinstance(max_length, int) or isinstance(max_length, bool) or max_length < 3:
+        raise ValueError(f"max_length must be an int >= 3 ([CLS], a token, [SEP]), got {max_length!r}")
+    if model_max is not None and max_length > model_max:
+        raise ValueError(
+            f"max_length={max_length} exceeds the model's maximum of {model_max}; use at most "
+            f"{model_max}"
+        )
+    return max_length
+
+
+def _empty_word_message(index: int, word: str) -> str:
+    return (
+        f"word {index} ({word!r}) produces no tokens (empty, or only characters the tokenizer "
+        f"removes); drop or replace it before aligning, or pass allow_empty_words=True to map it "
+        f"to no token"
+    )

@@ -1,0 +1,92 @@
+"""Explicit, quiet and reproducible notebook setup: seeds, threads, library noise, device.
+
+Nothing happens on import; every notebook calls `setup_notebook()` in its setup cell.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import warnings
+
+import numpy as np
+import torch
+
+DEVICE_ENV = "BERT_TUTORIAL_DEVICE"
+
+# Warnings that carry no lesson and would otherwise be stored in the notebooks' outputs.
+_HARMLESS_WARNINGS = (
+    r"IProgress not found",  # tqdm.auto without a running widget front end (headless runs)
+    r".*`resume_download` is deprecated",
+    r".*TRANSFORMERS_CACHE.*deprecated",
+)
+
+
+def setup_notebook(seed: int = 0, threads: int | None = None) -> torch.device:
+    """Seed everything, silence library noise, set CPU threads and return the device to use."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    if threads is not None:
+        if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
+            raise ValueError(f"threads must be a positive int or None (all cores), got {threads!r}")
+        torch.set_num_threads(threads)
+    silence_libraries()
+    seed_everything(seed)
+    return choose_device()
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and PyTorch (CPU and CUDA) random generators."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)  # also seeds every CUDA device
+
+
+def silence_libraries() -> None:
+    """Turn off transformers' load reports and progress bars and filter known harmless warnings."""
+    # Set before transformers spawns tokenizer threads; avoids the fork warning in DataLoaders.
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    import transformers
+
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    for message in _HARMLESS_WARNINGS:
+        warnings.filterwarnings("ignore", message=message)
+
+
+def choose_device() -> torch.device:
+    """Return $BERT_TUTORIAL_DEVICE if set, else CUDA when present, else the CPU."""
+    wanted = os.environ.get(DEVICE_ENV, "").strip()
+    if wanted:
+        try:
+            device = torch.device(wanted)
+        except RuntimeError as error:
+            raise ValueError(f"{DEVICE_ENV}={wanted!r} is not a torch device ({error})") from error
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(f"{DEVICE_ENV}={wanted!r} but CUDA is not available; unset it")
+        return device
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def versions() -> dict[str, str]:
+    """Return the versions of Python and the main libraries."""
+    import tokenizers
+    import transformers
+
+    return {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "transformers": transformers.__version__,
+        "tokenizers": tokenizers.__version__,
+    }
+
+
+def show_versions(device: torch.device) -> None:
+    """Print library versions, the device and the CPU thread count (a cell nbval does not compare)."""
+    for name, version in versions().items():
+        print(f"{name:<13} {version}")
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor()
+    print(f"{'device':<13} {device} ({name or platform.machine()})")
+    print(f"{'cpu threads':<13} {torch.get_num_threads()}")
