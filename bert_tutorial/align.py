@@ -133,7 +133,7 @@ def align_words(
 def align_labels(
     alignment: WordAlignment, labels: Sequence[int], *, ignore_index: int = IGNORE_INDEX
 ) -> list[int]:
-    """Return one label per token: each word's label on its first sub-token, `ignore_index` elsewhere."""
+    """Return one label per token: the word's label on its first sub-token, else `ignore_index`."""
     if isinstance(labels, str) or not isinstance(labels, Sequence):
         raise TypeError(f"labels must be a list of ints, one per word, got {type(labels).__name__}")
     if len(labels) != len(alignment.words):
@@ -144,7 +144,8 @@ def align_labels(
     for i, label in enumerate(labels):
         if not isinstance(label, int) or isinstance(label, bool):
             raise TypeError(
-                f"label {i} is {label!r}; labels must be int ids (map tag names with label2id first)"
+                f"label {i} is {label!r}; labels must be int ids "
+                f"(map tag names with label2id first)"
             )
     token_labels = [ignore_index] * len(alignment.input_ids)
     for word_index, position in enumerate(alignment.word_to_first_token):
@@ -177,7 +178,9 @@ def _max_length(tokenizer: Any, max_length: int | None) -> int:
             raise ValueError("the tokenizer has no model_max_length; pass max_length explicitly")
         return model_max
     if not isinstance(max_length, int) or isinstance(max_length, bool) or max_length < 3:
-        raise ValueError(f"max_length must be an int >= 3 ([CLS], a token, [SEP]), got {max_length!r}")
+        raise ValueError(
+            f"max_length must be an int >= 3 ([CLS], a token, [SEP]), got {max_length!r}"
+        )
     if model_max is not None and max_length > model_max:
         raise ValueError(
             f"max_length={max_length} exceeds the model's maximum of {model_max}; use at most "

@@ -332,7 +332,9 @@ def _atomic_write(path: Path, data: bytes) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Fetch and verify every asset (or the named ones) and print where they are."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", help=f"assets to fetch (default: all of {list(ASSETS)})")
+    parser.add_argument(
+        "names", nargs="*", help=f"assets to fetch (default: all of {list(ASSETS)})"
+    )
     parser.add_argument("--credits", action="store_true", help="print licences and citations")
     args = parser.parse_args(argv)
     if args.credits:

@@ -40,7 +40,9 @@ def read_movie_reviews(path: Path | None = None) -> list[Review]:
             continue
         parts = line.split("\t")
         if len(parts) != 3:
-            raise ValueError(f"{path.name} line {line_number}: expected id, rating, text; got {line!r}")
+            raise ValueError(
+                f"{path.name} line {line_number}: expected id, rating, text; got {line!r}"
+            )
         rating = float(parts[1])
         if rating != 0:  # a zero mean rating has no sentiment to learn
             reviews.append(Review(text=parts[2].strip(), label=int(rating > 0), rating=rating))
@@ -54,7 +56,9 @@ def split_dataset(
     if not items:
         raise ValueError("cannot split an empty dataset")
     if len(fractions) != 3 or any(f < 0 for f in fractions) or abs(sum(fractions) - 1) > 1e-9:
-        raise ValueError(f"fractions must be three non-negative numbers summing to 1, got {fractions}")
+        raise ValueError(
+            f"fractions must be three non-negative numbers summing to 1, got {fractions}"
+        )
     order = list(range(len(items)))
     random.Random(seed).shuffle(order)
     n_train = round(fractions[0] * len(items))

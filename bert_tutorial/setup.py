@@ -84,7 +84,7 @@ def versions() -> dict[str, str]:
 
 
 def show_versions(device: torch.device) -> None:
-    """Print library versions, the device and the CPU thread count (a cell nbval does not compare)."""
+    """Print library versions, the device and the CPU thread count (output not compared)."""
     for name, version in versions().items():
         print(f"{name:<13} {version}")
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor()

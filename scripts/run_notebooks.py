@@ -1,7 +1,7 @@
 """Execute notebooks headless: write rendered copies to a folder, or store outputs in place.
 
-    python scripts/run_notebooks.py --out build notebooks/*.ipynb   # `make run`
-    python scripts/run_notebooks.py --inplace notebooks/*.ipynb     # `make outputs`
+python scripts/run_notebooks.py --out build notebooks/*.ipynb   # `make run`
+python scripts/run_notebooks.py --inplace notebooks/*.ipynb     # `make outputs`
 """
 
 from __future__ import annotations

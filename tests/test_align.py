@@ -1,0 +1,166 @@
+"""Word <-> sub-token mapping and label alignment, checked against the fast tokenizer."""
+
+import pytest
+
+from bert_tutorial import align
+from bert_tutorial.align import (
+    IGNORE_INDEX,
+    EmptyWordError,
+    SequenceTooLongError,
+    align_labels,
+    align_words,
+    classic_orig_to_tok_index,
+    token_values_to_words,
+)
+from bert_tutorial.data import read_wnut16
+
+SENTENCE = "Learn Hugging Face Transformers & BERT with PyTorch in 5 Minutes"
+
+
+def test_the_seed_sentence_gives_the_known_tokens_and_ids(tokenizer):
+    alignment = align_words(SENTENCE.split(), tokenizer)
+    assert alignment.tokens == [
+        "[CLS]", "learn", "hugging", "face", "transformers", "&", "bert", "with",
+        "p", "##yt", "##or", "##ch", "in", "5", "minutes", "[SEP]",
+    ]  # fmt: skip
+    assert alignment.input_ids == [
+        101, 4553, 17662, 2227, 19081, 1004, 14324, 2007, 1052, 22123, 2953, 2818, 1999, 1019,
+        2781, 102,
+    ]  # fmt: skip
+    assert tokenizer.convert_tokens_to_ids(alignment.tokens) == alignment.input_ids
+
+
+def test_word_to_first_token_and_back(tokenizer):
+    alignment = align_words(SENTENCE.split(), tokenizer)
+    assert alignment.word_to_first_token == [1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14]
+    assert alignment.word_to_tokens[7] == (8, 9, 10, 11)  # PyTorch -> p ##yt ##or ##ch
+    assert alignment.token_to_word[0] is None and alignment.token_to_word[-1] is None
+    for word, positions in enumerate(alignment.word_to_tokens):
+        assert all(alignment.token_to_word[p] == word for p in positions)
+
+
+def test_classic_loop_agrees_with_word_ids_on_every_wnut_tweet(tokenizer):
+    for sentence in read_wnut16():
+        alignment = align_words(sentence.words, tokenizer)
+        tokens, orig_to_tok_index = classic_orig_to_tok_index(sentence.words, tokenizer)
+        assert tokens == alignment.tokens, sentence.words
+        assert orig_to_tok_index == alignment.word_to_first_token, sentence.words
+
+
+def test_word_ids_agree_with_offset_mapping(tokenizer):
+    words = ["Héllo", "naïve", "São", "Paulo", "#BERT", "co-operate", "2024"]
+    text = " ".join(words)
+    starts, position = [], 0
+    for word in words:
+        starts.append(position)
+        position += len(word) + 1
+    encoding = tokenizer(text, return_offsets_mapping=True)
+    by_offset = [
+        next(i for i, (s, e) in enumerate(encoding["offset_mapping"]) if s == start and e > s)
+        for start in starts
+    ]
+    assert align_words(words, tokenizer).word_to_first_token == by_offset
+
+
+def test_labels_go_to_first_sub_tokens_and_ignore_index_elsewhere(tokenizer):
+    words = ["PyTorch", "is", "great"]
+    alignment = align_words(words, tokenizer)
+    labels = align_labels(alignment, [3, 0, 0])
+    assert alignment.tokens == ["[CLS]", "p", "##yt", "##or", "##ch", "is", "great", "[SEP]"]
+    assert labels == [IGNORE_INDEX, 3, IGNORE_INDEX, IGNORE_INDEX, IGNORE_INDEX, 0, 0, IGNORE_INDEX]
+
+
+def test_label_round_trip_over_the_ner_data(tokenizer):
+    for sentence in read_wnut16()[:300]:
+        alignment = align_words(sentence.words, tokenizer)
+        word_labels = list(range(len(sentence.words)))
+        token_labels = align_labels(alignment, word_labels)
+        assert token_values_to_words(alignment, token_labels) == word_labels
+
+
+def test_words_without_tokens_raise_or_map_to_none(tokenizer):
+    words = ["hello", "\u200b", "world"]  # a zero-width space normalises to nothing
+    with pytest.raises(EmptyWordError, match=r"word 1 \('\\u200b'\) produces no tokens"):
+        align_words(words, tokenizer)
+    with pytest.raises(EmptyWordError, match="word 1"):
+        classic_orig_to_tok_index(words, tokenizer)
+    alignment = align_words(words, tokenizer, allow_empty_words=True)
+    assert alignment.word_to_first_token == [1, None, 2]
+    assert alignment.words_without_tokens == [1]
+    assert token_values_to_words(alignment, alignment.tokens, fallback="?") == [
+        "hello",
+        "?",
+        "world",
+    ]
+
+
+def test_trailing_empty_word_is_reported_too(tokenizer):
+    with pytest.raises(EmptyWordError, match="word 2"):
+        align_words(["hello", "world", ""], tokenizer)
+
+
+def test_too_long_sequences_raise_unless_truncated(tokenizer):
+    words = ["word"] * 600
+    with pytest.raises(SequenceTooLongError, match="602 tokens, more than the maximum of 512"):
+        align_words(words, tokenizer)
+    alignment = align_words(words, tokenizer, truncation=True, max_length=12)
+    assert alignment.truncated and len(alignment.tokens) == 12
+    assert alignment.word_to_first_token[:10] == list(range(1, 11))
+    assert alignment.words_without_tokens == list(range(10, 600))
+    assert not align_words(["short"], tokenizer).truncated
+
+
+@pytest.mark.parametrize(
+    ("words", "error", "message"),
+    [
+        ([], ValueError, "words is empty"),
+        ("a sentence", TypeError, r"split it first, e.g. text.split\(\)"),
+        (["ok", 3], TypeError, "word 1 is 3 of type int"),
+        (["ok", None], TypeError, "word 1 is None"),
+        ({"a": 1}, TypeError, "list or tuple of strings, got dict"),
+    ],
+)
+def test_bad_words_give_clear_errors(tokenizer, words, error, message):
+    with pytest.raises(error, match=message):
+        align_words(words, tokenizer)
+    with pytest.raises(error, match=message):
+        classic_orig_to_tok_index(words, tokenizer)
+
+
+@pytest.mark.parametrize(
+    ("labels", "error", "message"),
+    [
+        ([0, 1], ValueError, "got 2 labels for 3 words"),
+        ([0, 1, 2, 3], ValueError, "got 4 labels for 3 words"),
+        (["B-person", "O", "O"], TypeError, "map tag names with label2id"),
+        ([0, 1.0, 2], TypeError, "label 1 is 1.0"),
+        ("BIO", TypeError, "got str"),
+    ],
+)
+def test_bad_labels_give_clear_errors(tokenizer, labels, error, message):
+    alignment = align_words(["a", "b", "c"], tokenizer)
+    with pytest.raises(error, match=message):
+        align_labels(alignment, labels)
+
+
+def test_bad_max_length_and_slow_tokenizers_are_refused(tokenizer):
+    with pytest.raises(ValueError, match="exceeds the model's maximum of 512"):
+        align_words(["a"], tokenizer, max_length=1000)
+    with pytest.raises(ValueError, match="max_length must be an int >= 3"):
+        align_words(["a"], tokenizer, max_length=2)
+
+    class SlowTokenizer:
+        is_fast = False
+
+    with pytest.raises(TypeError, match="SlowTokenizer is not a fast tokenizer"):
+        align_words(["a"], SlowTokenizer())
+
+
+def test_token_values_must_match_the_token_count(tokenizer):
+    alignment = align_words(["a", "b"], tokenizer)
+    with pytest.raises(ValueError, match="got 3 token values for 4 tokens"):
+        token_values_to_words(alignment, [0, 1, 2])
+
+
+def test_check_words_returns_a_tuple():
+    assert align.check_words(["a", "b"]) == ("a", "b")

