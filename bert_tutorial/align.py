@@ -6,7 +6,7 @@ Taught in notebook 01 (the classic `orig_to_tok_index` loop next to the fast tok
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,9 +131,19 @@ def align_words(
 
 
 def align_labels(
-    alignment: WordAlignment, labels: Sequence[int], *, ignore_index: int = IGNORE_INDEX
+    alignment: WordAlignment,
+    labels: Sequence[int],
+    *,
+    ignore_index: int = IGNORE_INDEX,
+    label_all_tokens: bool = False,
+    continuation: Mapping[int, int] | None = None,
 ) -> list[int]:
-    """Return one label per token: the word's label on its first sub-token, else `ignore_index`."""
+    """Return one label per token: the word's label on its first sub-token, else `ignore_index`.
+
+    With `label_all_tokens=True` the continuation pieces get a label too: the word's own, or
+    `continuation[label]` when given (map each `B-` id to its `I-` id, or an entity that
+    starts in the middle of a word would be counted twice).
+    """
     if isinstance(labels, str) or not isinstance(labels, Sequence):
         raise TypeError(f"labels must be a list of ints, one per word, got {type(labels).__name__}")
     if len(labels) != len(alignment.words):
@@ -148,10 +158,29 @@ def align_labels(
                 f"(map tag names with label2id first)"
             )
     token_labels = [ignore_index] * len(alignment.input_ids)
-    for word_index, position in enumerate(alignment.word_to_first_token):
-        if position is not None:
-            token_labels[position] = labels[word_index]
+    for word_index, positions in enumerate(alignment.word_to_tokens):
+        if not positions:
+            continue
+        label = labels[word_index]
+        token_labels[positions[0]] = label
+        if label_all_tokens:
+            rest = continuation.get(label, label) if continuation else label
+            for position in positions[1:]:
+                token_labels[position] = rest
     return token_labels
+
+
+def b_to_i_continuation(label_names: Sequence[str]) -> dict[int, int]:
+    """Map each `B-x` label id to the id of `I-x` (for labelling every sub-token)."""
+    ids = {name: i for i, name in enumerate(label_names)}
+    mapping = {}
+    for name, i in ids.items():
+        if name.startswith("B-"):
+            inside = "I-" + name[2:]
+            if inside not in ids:
+                raise ValueError(f"label {name!r} has no matching {inside!r} in label_names")
+            mapping[i] = ids[inside]
+    return mapping
 
 
 def token_values_to_words(

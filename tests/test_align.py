@@ -164,3 +164,19 @@ def test_token_values_must_match_the_token_count(tokenizer):
 
 def test_check_words_returns_a_tuple():
     assert align.check_words(["a", "b"]) == ("a", "b")
+
+
+def test_label_all_tokens_turns_b_into_i_on_continuation_pieces(tokenizer):
+    from bert_tutorial.align import b_to_i_continuation
+
+    names = ["O", "B-person", "I-person"]
+    alignment = align_words(["Delangue", "spoke"], tokenizer)  # del ##ang ##ue spoke
+    continuation = b_to_i_continuation(names)
+    assert continuation == {1: 2}
+    labels = align_labels(alignment, [1, 0], label_all_tokens=True, continuation=continuation)
+    assert labels == [IGNORE_INDEX, 1, 2, 2, 0, IGNORE_INDEX]
+    same = align_labels(alignment, [1, 0], label_all_tokens=True)
+    assert same == [IGNORE_INDEX, 1, 1, 1, 0, IGNORE_INDEX]
+    assert token_values_to_words(alignment, labels) == [1, 0]
+    with pytest.raises(ValueError, match="'B-x' has no matching 'I-x'"):
+        b_to_i_continuation(["O", "B-x"])

@@ -25,7 +25,7 @@ def read_lock() -> dict[str, str]:
 def read_conda_pins() -> dict[str, str]:
     pins = {}
     for line in (ROOT / "environment.yml").read_text().splitlines():
-        match = re.fullmatch(r"\s+- ([A-Za-z0-9_.-]+)=([^=\s]+)", line)
+        match = re.fullmatch(r"\s+- ([A-Za-z0-9_.-]+)=([^=\s]+)(\s+#.*)?", line)
         if match and match.group(1) != "python":
             name = CONDA_TO_PYPI.get(match.group(1), match.group(1))
             pins[_normalise(name)] = match.group(2)

@@ -1,0 +1,121 @@
+"""Token classification on word-labelled data (notebook 04): encode, predict, decode to words.
+
+Labels belong to words; BERT sees sub-tokens. Encoding puts each word's label on its first
+sub-token (`align.align_labels`); decoding reads each word's prediction there again. A word
+without any token (it normalises to nothing, or lies past the `max_length` cut) cannot be
+predicted: it gets the stated fallback tag, "O", and is counted, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+
+from bert_tutorial.align import WordAlignment, align_labels, align_words, token_values_to_words
+from bert_tutorial.batching import pad_batch
+from bert_tutorial.data import TaggedSentence
+from bert_tutorial.training import TokenizedDataset
+
+FALLBACK_TAG = "O"
+
+
+@dataclass(frozen=True)
+class EncodedSentences:
+    """Tokenized sentences with token labels, and the alignment of each back to its words."""
+
+    dataset: TokenizedDataset
+    alignments: list[WordAlignment]
+
+    @property
+    def words_without_tokens(self) -> int:
+        """How many words got no token (they will be predicted as the fallback tag)."""
+        return sum(len(a.words_without_tokens) for a in self.alignments)
+
+
+def tag_names(sentences: Sequence[TaggedSentence]) -> list[str]:
+    """Return "O" and then, per entity type in alphabetical order, its B- and I- tags."""
+    types = sorted({tag[2:] for s in sentences for tag in s.tags if tag != FALLBACK_TAG})
+    return [FALLBACK_TAG] + [f"{prefix}-{name}" for name in types for prefix in ("B", "I")]
+
+
+def encode_tagged(
+    sentences: Sequence[TaggedSentence],
+    tokenizer,
+    label2id: dict[str, int],
+    *,
+    max_length: int = 128,
+    label_all_tokens: bool = False,
+    continuation: dict[int, int] | None = None,
+) -> EncodedSentences:
+    """Tokenize word-tagged sentences and put each word's label id on its first sub-token."""
+    if len(sentences) == 0:
+        raise ValueError("no sentences to encode; give at least one tagged sentence")
+    features, alignments = [], []
+    for index, sentence in enumerate(sentences):
+        if len(sentence.words) != len(sentence.tags):
+            raise ValueError(
+                f"sentence {index} has {len(sentence.words)} words but {len(sentence.tags)} tags"
+            )
+        unknown = sorted({tag for tag in sentence.tags if tag not in label2id})
+        if unknown:
+            raise KeyError(f"sentence {index} has tags {unknown} that are not in label2id")
+        alignment = align_words(
+            sentence.words,
+            tokenizer,
+            max_length=max_length,
+            truncation=True,
+            allow_empty_words=True,
+        )
+        labels = align_labels(
+            alignment,
+            [label2id[tag] for tag in sentence.tags],
+            label_all_tokens=label_all_tokens,
+            continuation=continuation,
+        )
+        features.append({"input_ids": alignment.input_ids, "labels": labels})
+        alignments.append(alignment)
+    return EncodedSentences(TokenizedDataset(features), alignments)
+
+
+def predict_word_tags(
+    model,
+    encoded: EncodedSentences,
+    id2label: dict[int, str],
+    device: torch.device,
+    *,
+    pad_token_id: int,
+    batch_size: int = 64,
+) -> list[list[str]]:
+    """Return one predicted tag per original word, read at each word's first sub-token."""
+    model.eval()
+    token_predictions: list[list[int]] = []
+    features = encoded.dataset.features
+    with torch.inference_mode():
+        for start in range(0, len(features), batch_size):
+            chunk = features[start : start + batch_size]
+            batch = pad_batch([{"input_ids": f["input_ids"]} for f in chunk], pad_token_id)
+            batch = {key: value.to(device) for key, value in batch.items()}
+            predicted = model(**batch).logits.argmax(dim=-1).cpu()  # (batch, seq_len)
+            for row, feature in enumerate(chunk):
+                token_predictions.append(predicted[row, : len(feature["input_ids"])].tolist())
+    fallback = next(i for i, name in id2label.items() if name == FALLBACK_TAG)
+    return [
+        [id2label[i] for i in token_values_to_words(alignment, predictions, fallback=fallback)]
+        for alignment, predictions in zip(encoded.alignments, token_predictions, strict=True)
+    ]
+
+
+def entities(words: Sequence[str], tags: Sequence[str]) -> list[tuple[str, str]]:
+    """Return the (entity type, text) spans that BIO `tags` mark in `words`."""
+    spans: list[tuple[str, list[str]]] = []
+    for word, tag in zip(words, tags, strict=True):
+        continues = tag.startswith("I-") and bool(spans) and spans[-1][0] == tag[2:]
+        if continues:
+            spans[-1][1].append(word)
+        elif tag != FALLBACK_TAG:  # B-x, or an I-x that follows something else, opens an entity
+            spans.append((tag[2:], [word]))
+        else:
+            spans.append(("", []))  # an "O" closes the open entity
+    return [(kind, " ".join(text)) for kind, text in spans if kind]
