@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
 .DEFAULT_GOAL := help
-.PHONY: help venv assets run lab test test-unit test-notebooks lint outputs lock clean
+.PHONY: help venv assets run lab test test-unit test-notebooks bench bench-quick lint outputs lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -28,8 +28,9 @@ run: assets ## Execute every notebook headless; rendered copies and plots go to 
 lab: assets ## Open the notebooks in JupyterLab
 	$(VENV)/bin/jupyter lab notebooks
 
-test: lint assets ## Run everything: lint, unit tests and nbval over every notebook
+test: lint assets ## Run everything: lint, unit tests, nbval over every notebook, quick benchmark
 	$(PY) -m pytest
+	$(PY) bench/run.py --quick
 
 test-unit: assets ## Run the package's unit tests only
 	$(PY) -m pytest tests
@@ -37,8 +38,14 @@ test-unit: assets ## Run the package's unit tests only
 test-notebooks: assets ## Re-execute every notebook and compare with its stored outputs (nbval)
 	$(PY) -m pytest notebooks
 
+bench: assets ## Measure everything on this machine; writes bench/results.{json,md,png}
+	$(PY) bench/run.py
+
+bench-quick: assets ## Run the benchmark code on small sizes (checks it works; part of make test)
+	$(PY) bench/run.py --quick
+
 lint: $(STAMP) ## Check style with ruff (package, tests, scripts, notebooks)
-	$(VENV)/bin/ruff check bert_tutorial tests scripts notebooks
+	$(VENV)/bin/ruff check bert_tutorial tests scripts notebooks bench
 
 outputs: assets ## Re-execute the notebooks in place to store their outputs (then review the diff)
 	$(PY) scripts/run_notebooks.py --inplace $(NOTEBOOKS)

@@ -131,7 +131,7 @@ def bench_trainer(tokenizer, datasets, device, ours: dict, workdir: Path) -> dic
         weight_decay=RECIPE["weight_decay"],
         max_grad_norm=RECIPE["max_grad_norm"],
         seed=RECIPE["seed"],
-        group_by_length=True,  # Trainer's own length grouping: its best fair option here
+        train_sampling_strategy="group_by_length",  # Trainer's own length grouping
         dataloader_num_workers=0,
         save_strategy="no",
         report_to=[],
@@ -158,7 +158,7 @@ def bench_trainer(tokenizer, datasets, device, ours: dict, workdir: Path) -> dic
         "ours_accuracy": ours["test_accuracy"],
         "trainer_accuracy": trainer_accuracy,
         "accuracy_gap_points": 100 * (ours["test_accuracy"] - trainer_accuracy),
-        "trainer_options": "group_by_length=True, DataCollatorWithPadding, AdamW (no decay on "
+        "trainer_options": "train_sampling_strategy=group_by_length, DataCollatorWithPadding, AdamW (no decay on "
         "biases/LayerNorm), linear warmup+decay, same frozen layers and seed",
     }
 
