@@ -267,6 +267,55 @@ def bench_flops(finetune: dict, datasets, config) -> dict:
     }
 
 
+NER_RECIPE = {"lr": 2e-4, "batch_size": 16, "num_epochs": 4, "warmup_ratio": 0.1, "seed": 0}
+
+
+def bench_ner(tokenizer, device, quick: bool) -> dict:
+    """Notebook 04's recipe on WNUT-16: train, then entity-level micro F1 on the test split."""
+    from seqeval.metrics import f1_score
+
+    from bert_tutorial.data import read_wnut16, split_dataset
+    from bert_tutorial.modeling import BertTokenTagger
+    from bert_tutorial.ner import encode_tagged, predict_word_tags, tag_names
+
+    tweets = read_wnut16()
+    splits = split_dataset(tweets, seed=0, fractions=(0.8, 0.0, 0.2))
+    train, test = (
+        (splits["train"][:64], splits["test"][:32]) if quick else (splits["train"], splits["test"])
+    )
+    names = tag_names(tweets)
+    label2id = {name: i for i, name in enumerate(names)}
+    id2label = dict(enumerate(names))
+    train_encoded = encode_tagged(train, tokenizer, label2id)
+    test_encoded = encode_tagged(test, tokenizer, label2id)
+    torch.manual_seed(NER_RECIPE["seed"])
+    model = BertTokenTagger.from_pretrained(
+        model_path(), num_labels=len(names), id2label=id2label, label2id=label2id
+    )
+    for parameter in model.bert.embeddings.parameters():
+        parameter.requires_grad = False
+    model.to(device)
+    pad_id = tokenizer.pad_token_id
+    batch_size = NER_RECIPE["batch_size"]
+    steps = NER_RECIPE["num_epochs"] * len(
+        make_batches(train_encoded.dataset, batch_size, pad_id, seed=0)
+    )
+    optimizer, scheduler = make_optimizer_and_scheduler(
+        model,
+        lr=NER_RECIPE["lr"],
+        num_training_steps=steps,
+        warmup_ratio=NER_RECIPE["warmup_ratio"],
+    )
+    start = time.perf_counter()
+    for epoch in range(NER_RECIPE["num_epochs"]):
+        batches = make_batches(train_encoded.dataset, batch_size, pad_id, seed=epoch)
+        train_one_epoch(model, batches, optimizer, scheduler, device, progress=False)
+    seconds = time.perf_counter() - start
+    predicted = predict_word_tags(model, test_encoded, id2label, device, pad_token_id=pad_id)
+    gold = [list(tweet.tags) for tweet in test]
+    return {"f1": f1_score(gold, predicted), "train_seconds": seconds, "recipe": NER_RECIPE}
+
+
 def machine_info() -> dict:
     model_name = platform.processor() or platform.machine()
     try:
@@ -374,6 +423,7 @@ def main() -> int:
         ("padding", lambda: bench_padding(tokenizer, sample, device)),
         ("flops", lambda: bench_flops(results["finetune"], datasets, new_classifier(0).config)),
         ("baseline", lambda: bench_baseline(tokenizer, splits, device, quick=args.quick)),
+        ("ner", lambda: bench_ner(tokenizer, device, quick=args.quick)),
     ]  # fmt: skip
     for name, step in steps:
         start = time.perf_counter()

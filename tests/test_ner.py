@@ -17,7 +17,7 @@ ID2LABEL = dict(enumerate(NAMES))
 class OracleTagger(torch.nn.Module):
     """Predicts the gold token labels it was given (to test decoding without training)."""
 
-    def __init__(self, token_labels, num_labels=len(NAMES)):
+    def __init__(self, token_labels, num_labels=5):
         super().__init__()
         self.token_labels = token_labels
         self.num_labels = num_labels

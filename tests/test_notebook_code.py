@@ -10,13 +10,14 @@ from bert_tutorial import batching, modeling, training
 from bert_tutorial.models import model_path
 from bert_tutorial.setup import seed_everything
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_finetuning_bert.ipynb"
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOK = NOTEBOOKS / "03_finetuning_bert.ipynb"
 TEXTS = ["a joy to watch", "dull", "one of the year's best films", "a tedious, overlong mess"]
 
 
-def notebook_definition(marker: str, namespace: dict) -> dict:
+def notebook_definition(marker: str, namespace: dict, notebook: Path = NOTEBOOK) -> dict:
     """Execute the notebook cell that contains `marker` in `namespace` and return it."""
-    cells = json.loads(NOTEBOOK.read_text())["cells"]
+    cells = json.loads(notebook.read_text())["cells"]
     sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
     matches = [s for s in sources if marker in s]
     assert len(matches) == 1, f"expected one cell with {marker!r}, found {len(matches)}"
@@ -74,3 +75,17 @@ def test_notebook_training_loop_matches_the_package(tokenizer, features):
         else:
             results.append(train(model, batches, optimizer, scheduler))
     assert results[0] == pytest.approx(results[1], rel=1e-6)
+
+
+def test_notebook_04_token_classifier_matches_the_package(tokenizer):
+    notebook = NOTEBOOKS / "04_token_classification.ipynb"
+    namespace = notebook_definition("class BertTokenClassifier", {}, notebook)
+    ours = namespace["BertTokenClassifier"].from_pretrained(model_path(), num_labels=5).eval()
+    package = modeling.BertTokenTagger.from_pretrained(model_path(), num_labels=5).eval()
+    package.load_state_dict(ours.state_dict())
+    batch = tokenizer(TEXTS, padding=True, return_tensors="pt")
+    labels = torch.where(batch["attention_mask"] == 1, 2, -100)
+    torch.testing.assert_close(ours(**batch).logits, package(**batch).logits)
+    torch.testing.assert_close(
+        ours(**batch, labels=labels).loss, package(**batch, labels=labels).loss
+    )
