@@ -53,6 +53,12 @@ def load_tokenizer():
     return BertTokenizer.from_pretrained(model_path())
 
 
+def model_config():
+    from transformers import BertConfig
+
+    return BertConfig.from_pretrained(model_path())
+
+
 def new_classifier(num_frozen_layers: int):
     """Notebook 03's model: pretrained body, new head, embeddings and lowest layers frozen."""
     torch.manual_seed(RECIPE["seed"])
@@ -86,7 +92,7 @@ def accuracy(logits: torch.Tensor, dataset) -> float:
 def bench_finetune(tokenizer, datasets, device) -> dict:
     """Train with the package's loop (notebook 03's recipe); time it and score the test split."""
     model = new_classifier(RECIPE["num_frozen_layers"]).to(device)
-    steps_per_epoch = len(make_batches(datasets["train"], RECIPE["batch_size"], 0, seed=0))
+    steps_per_epoch = -(-len(datasets["train"]) // RECIPE["batch_size"])
     optimizer, scheduler = make_optimizer_and_scheduler(
         model,
         lr=RECIPE["lr"],
@@ -432,7 +438,7 @@ def main() -> int:
         ("trainer", lambda: bench_trainer(tokenizer, datasets, device, results["finetune"], ROOT / "build" / "trainer-tmp")),
         ("embed", lambda: bench_embed(tokenizer, embed_sample, device)),
         ("padding", lambda: bench_padding(tokenizer, sample, device)),
-        ("flops", lambda: bench_flops(results["finetune"], datasets, new_classifier(0).config)),
+        ("flops", lambda: bench_flops(results["finetune"], datasets, model_config())),
         ("baseline", lambda: bench_baseline(tokenizer, splits, device, quick=args.quick)),
         ("ner", lambda: bench_ner(tokenizer, device, quick=args.quick)),
     ]  # fmt: skip
