@@ -59,9 +59,16 @@ def pad_batch(
     return batch
 
 
+def in_order_batches(count: int, batch_size: int) -> list[list[int]]:
+    """Return the indices 0..count-1 cut into consecutive batches (order kept, e.g. evaluation)."""
+    check_batch_size(batch_size)
+    starts = range(0, count, batch_size)
+    return [list(range(start, min(start + batch_size, count))) for start in starts]
+
+
 def sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
     """Return index batches of similar lengths, longest first (for inference: order is free)."""
-    _check_batch_size(batch_size)
+    check_batch_size(batch_size)
     order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
     return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
 
@@ -75,7 +82,9 @@ def length_grouped_batches(
     length and cut into batches; then the batches are shuffled. Training still sees a random
     order, while each batch wastes little padding.
     """
-    _check_batch_size(batch_size)
+    check_batch_size(batch_size)
+    if not isinstance(pool_factor, int) or isinstance(pool_factor, bool) or pool_factor < 1:
+        raise ValueError(f"pool_factor must be a positive int, got {pool_factor!r}")
     rng = random.Random(seed)
     order = list(range(len(lengths)))
     rng.shuffle(order)
@@ -88,6 +97,7 @@ def length_grouped_batches(
     return batches
 
 
-def _check_batch_size(batch_size: int) -> None:
+def check_batch_size(batch_size: int) -> None:
+    """Raise a clear error unless `batch_size` is a positive int."""
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")

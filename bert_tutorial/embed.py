@@ -11,13 +11,25 @@ from typing import Any
 import torch
 from tqdm.auto import tqdm
 
-from bert_tutorial.batching import PADDINGS, pad_batch, sorted_batches
+from bert_tutorial.batching import (
+    PADDINGS,
+    check_batch_size,
+    in_order_batches,
+    pad_batch,
+    sorted_batches,
+)
 
 POOLINGS = ("mean", "cls")
 
 
 def mean_pool(last_hidden_state: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
     """Return the average of each sequence's real-token vectors, ignoring padding."""
+    if attention_mask.shape != last_hidden_state.shape[:2]:
+        raise ValueError(
+            f"attention_mask has shape {tuple(attention_mask.shape)} but the hidden states are "
+            f"{tuple(last_hidden_state.shape)}; pass the mask of the same batch, "
+            f"(batch, seq_len)"
+        )
     mask = attention_mask.unsqueeze(-1).to(last_hidden_state.dtype)  # (batch, seq_len, 1)
     summed = (last_hidden_state * mask).sum(dim=1)  # (batch, hidden)
     return summed / mask.sum(dim=1).clamp(min=1e-9)
@@ -93,15 +105,13 @@ def _plan(sentences, tokenizer, batch_size, max_length, padding, sort_by_length)
     _check_sentences(sentences)
     if padding not in PADDINGS:
         raise ValueError(f"padding must be one of {PADDINGS}, got {padding!r}")
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    check_batch_size(batch_size)
     encoded = tokenizer(list(sentences), truncation=True, max_length=max_length)
     features = [{key: encoded[key][i] for key in encoded} for i in range(len(sentences))]
     if sort_by_length:
         batches = sorted_batches([len(f["input_ids"]) for f in features], batch_size)
     else:
-        order = range(len(features))
-        batches = [list(order[i : i + batch_size]) for i in range(0, len(features), batch_size)]
+        batches = in_order_batches(len(features), batch_size)
     return features, batches
 
 

@@ -54,6 +54,13 @@ def load_tokenizer_and_model(name: str | None = None, model_class=None, **kwargs
         tokenizer = AutoTokenizer.from_pretrained(path)
         model = model_class.from_pretrained(path, use_safetensors=True, **kwargs)
     except OSError as error:
+        if Path(path).is_dir():
+            raise ModelNotAvailableError(
+                f"could not load model from folder {path!r}: {error}\nThe folder needs "
+                f"config.json, the tokenizer files and model.safetensors: weights load from "
+                f"safetensors only, never from pickled .bin files. Re-save such a checkpoint once "
+                f"with model.save_pretrained(folder), which writes safetensors."
+            ) from error
         raise ModelNotAvailableError(
             f"could not load model {model_name(name)!r}: {error}\nIt is not the packaged default "
             f"and not a local folder, and the Hugging Face Hub did not provide it (offline?). "

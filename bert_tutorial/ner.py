@@ -36,6 +36,8 @@ class EncodedSentences:
 
 def tag_names(sentences: Sequence[TaggedSentence]) -> list[str]:
     """Return "O" and then, per entity type in alphabetical order, its B- and I- tags."""
+    for index, sentence in enumerate(sentences):
+        check_bio_tags(sentence.tags, f"sentence {index}")
     types = sorted({tag[2:] for s in sentences for tag in s.tags if tag != FALLBACK_TAG})
     return [FALLBACK_TAG] + [f"{prefix}-{name}" for name in types for prefix in ("B", "I")]
 
@@ -89,6 +91,12 @@ def predict_word_tags(
     batch_size: int = 64,
 ) -> list[list[str]]:
     """Return one predicted tag per original word, read at each word's first sub-token."""
+    fallback = next((i for i, name in id2label.items() if name == FALLBACK_TAG), None)
+    if fallback is None:
+        raise ValueError(
+            f"id2label has no {FALLBACK_TAG!r} tag, which words without a token are given; "
+            f"build the labels with tag_names(...)"
+        )
     model.eval()
     token_predictions: list[list[int]] = []
     features = encoded.dataset.features
@@ -100,7 +108,6 @@ def predict_word_tags(
             predicted = model(**batch).logits.argmax(dim=-1).cpu()  # (batch, seq_len)
             for row, feature in enumerate(chunk):
                 token_predictions.append(predicted[row, : len(feature["input_ids"])].tolist())
-    fallback = next(i for i, name in id2label.items() if name == FALLBACK_TAG)
     return [
         [id2label[i] for i in token_values_to_words(alignment, predictions, fallback=fallback)]
         for alignment, predictions in zip(encoded.alignments, token_predictions, strict=True)
@@ -109,6 +116,9 @@ def predict_word_tags(
 
 def entities(words: Sequence[str], tags: Sequence[str]) -> list[tuple[str, str]]:
     """Return the (entity type, text) spans that BIO `tags` mark in `words`."""
+    if len(words) != len(tags):
+        raise ValueError(f"got {len(words)} words but {len(tags)} tags; give one tag per word")
+    check_bio_tags(tags, "tags")
     spans: list[tuple[str, list[str]]] = []
     for word, tag in zip(words, tags, strict=True):
         continues = tag.startswith("I-") and bool(spans) and spans[-1][0] == tag[2:]
@@ -119,3 +129,16 @@ def entities(words: Sequence[str], tags: Sequence[str]) -> list[tuple[str, str]]
         else:
             spans.append(("", []))  # an "O" closes the open entity
     return [(kind, " ".join(text)) for kind, text in spans if kind]
+
+
+def check_bio_tags(tags: Sequence[str], where: str) -> None:
+    """Raise a clear error unless every tag is "O", "B-<type>" or "I-<type>"."""
+    for position, tag in enumerate(tags):
+        valid = isinstance(tag, str) and (
+            tag == FALLBACK_TAG or (tag[:2] in ("B-", "I-") and len(tag) > 2)
+        )
+        if not valid:
+            raise ValueError(
+                f"{where}: tag {position} is {tag!r}; BIO tags are 'O', 'B-<type>' or 'I-<type>' "
+                f"(convert other schemes, e.g. IOBES, first)"
+            )

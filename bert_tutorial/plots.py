@@ -62,6 +62,8 @@ def plot_curve(
     """Plot a curve (e.g. loss per step), optionally with a moving average over `smooth` points."""
     if len(ys) == 0:
         raise ValueError("nothing to plot: ys is empty")
+    if not isinstance(smooth, int) or isinstance(smooth, bool) or smooth < 1:
+        raise ValueError(f"smooth must be a positive int (1 = no smoothing), got {smooth!r}")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.5))
     values = np.asarray(ys, dtype=float)

@@ -13,7 +13,7 @@ from torch.utils.data import Dataset
 from tqdm.auto import tqdm
 from transformers import get_linear_schedule_with_warmup
 
-from bert_tutorial.batching import length_grouped_batches, pad_batch
+from bert_tutorial.batching import in_order_batches, length_grouped_batches, pad_batch
 
 
 class TokenizedDataset(Dataset):
@@ -47,6 +47,11 @@ def tokenize_sentences(
     max_length: int = 128,
 ) -> TokenizedDataset:
     """Tokenize `texts` (no padding yet) and attach one class label to each; check the labels."""
+    if isinstance(texts, str):
+        raise TypeError("texts must be a list of strings, got one string; wrap it: [text]")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"text {i} is {text!r}; every text must be a str")
     if len(texts) != len(labels):
         raise ValueError(
             f"got {len(texts)} texts but {len(labels)} labels; give one label per text"
@@ -72,8 +77,7 @@ def make_batches(
 ) -> list[dict[str, torch.Tensor]]:
     """Return padded batches: length-grouped in a seeded random order, or in order if no seed."""
     if seed is None:
-        order = list(range(len(dataset)))
-        groups = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+        groups = in_order_batches(len(dataset), batch_size)
     else:
         groups = length_grouped_batches(dataset.lengths(), batch_size, seed=seed)
     return [pad_batch([dataset[i] for i in group], pad_token_id) for group in groups]
@@ -88,10 +92,21 @@ def make_optimizer_and_scheduler(
     weight_decay: float = 0.01,
 ):
     """Return AdamW (no decay on biases and LayerNorm) and a warmup + linear-decay schedule."""
+    if not lr > 0:
+        raise ValueError(f"lr must be a positive learning rate such as 5e-5, got {lr!r}")
+    if not isinstance(num_training_steps, int) or num_training_steps < 1:
+        raise ValueError(
+            f"num_training_steps must be a positive int (batches x epochs), got "
+            f"{num_training_steps!r}"
+        )
+    if not 0 <= warmup_ratio < 1:
+        raise ValueError(f"warmup_ratio must be in [0, 1), got {warmup_ratio!r}")
     decay, no_decay = [], []
     for parameter in model.parameters():
         if parameter.requires_grad:
             (no_decay if parameter.ndim < 2 else decay).append(parameter)
+    if not decay and not no_decay:
+        raise ValueError("the model has no trainable parameters; unfreeze some before training")
     optimizer = torch.optim.AdamW(
         [
             {"params": decay, "weight_decay": weight_decay},
@@ -109,6 +124,8 @@ def train_one_epoch(
     model, batches, optimizer, scheduler, device, max_grad_norm=1.0, progress=True
 ) -> list[float]:
     """Train for one pass over `batches` and return the loss of every step."""
+    if len(batches) == 0:
+        raise ValueError("no batches to train on; build them with make_batches(...) first")
     model.train()
     losses = []
     for batch in tqdm(batches, desc="Training", unit="batch", disable=not progress):
@@ -131,4 +148,6 @@ def predict_logits(model, batches: Iterable[Mapping[str, torch.Tensor]], device)
         for batch in batches:
             inputs = {key: value.to(device) for key, value in batch.items() if key != "labels"}
             logits.append(model(**inputs).logits.float().cpu())
+    if not logits:
+        raise ValueError("no batches to predict; build them with make_batches(...) first")
     return torch.cat(logits)

