@@ -3,10 +3,14 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb)) $(sort $(wildcard notebooks/solutions/[0-9]*.ipynb))
+# `make test` runs the suite with the network cut off (the offline proof); `make test OFFLINE=`
+# runs it with the network on where network namespaces are not allowed.
+OFFLINE ?= scripts/offline
+CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help venv assets run lab test test-unit test-notebooks bench bench-quick lint outputs lock clean
+.PHONY: help venv assets browser run lab test test-unit test-notebooks test-latest bench bench-quick lint colab outputs lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -23,14 +27,20 @@ venv: $(STAMP) ## Create .venv with the pinned packages and the bert_tutorial pa
 assets: $(STAMP) ## Fetch and verify the pinned model and datasets (cached)
 	$(PY) -m bert_tutorial.assets
 
+browser: ## Install Debian's Chromium for the browser test (needs root or sudo; once per machine)
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+	@$(CHROMIUM) --version
+
 run: assets ## Execute every notebook headless; rendered copies and plots go to build/
 	$(PY) scripts/run_notebooks.py --out build $(NOTEBOOKS)
 
 lab: assets ## Open the notebooks in JupyterLab
 	$(VENV)/bin/jupyter lab notebooks
 
-test: lint assets ## Run everything: lint, unit tests, nbval over every notebook, quick benchmark
-	$(PY) -m pytest
+test: lint assets browser ## Run everything offline: lint, unit tests, nbval, browser test, quick benchmark
+	$(OFFLINE) $(PY) -m pytest
 	$(PY) bench/run.py --quick
 
 test-unit: assets ## Run the package's unit tests only
@@ -39,14 +49,26 @@ test-unit: assets ## Run the package's unit tests only
 test-notebooks: assets ## Re-execute every notebook and compare with its stored outputs (nbval)
 	$(PY) -m pytest notebooks
 
+test-latest: assets ## Colab-like run: newest transformers, package installed from a wheel, no output comparison
+	rm -rf build/latest-venv && $(PYTHON) -m venv build/latest-venv
+	build/latest-venv/bin/pip install --quiet --disable-pip-version-check torch==2.13.0
+	build/latest-venv/bin/pip install --quiet --disable-pip-version-check --upgrade \
+	  transformers . nbclient nbconvert ipykernel
+	build/latest-venv/bin/python scripts/run_notebooks.py --out build/latest --warnings \
+	  $(NOTEBOOKS)
+
 bench: assets ## Measure everything on this machine; writes bench/results.{json,md,png}
 	$(PY) bench/run.py
 
 bench-quick: assets ## Run the benchmark code on small sizes (checks it works; part of make test)
 	$(PY) bench/run.py --quick
 
-lint: $(STAMP) ## Check style with ruff (package, tests, scripts, notebooks)
+lint: $(STAMP) ## Check style with ruff and the Colab cells against pyproject.toml
 	$(VENV)/bin/ruff check bert_tutorial tests scripts notebooks bench
+	$(PY) scripts/colab_cells.py --check
+
+colab: $(STAMP) ## Regenerate every notebook's Colab badge and install cell from pyproject.toml
+	$(PY) scripts/colab_cells.py
 
 outputs: assets ## Re-execute the notebooks in place to store their outputs (then review the diff)
 	$(PY) scripts/run_notebooks.py --inplace $(NOTEBOOKS)

@@ -8,12 +8,27 @@ from __future__ import annotations
 import os
 import platform
 import random
+import sys
 import warnings
+from importlib import metadata
 
 import numpy as np
 import torch
 
 DEVICE_ENV = "BERT_TUTORIAL_DEVICE"
+SHOW_WARNINGS_ENV = "BERT_TUTORIAL_SHOW_WARNINGS"
+
+# Module -> distribution of the libraries a Colab install may upgrade under a running kernel.
+_UPGRADABLE = {
+    "numpy": "numpy",
+    "torch": "torch",
+    "transformers": "transformers",
+    "tokenizers": "tokenizers",
+    "huggingface_hub": "huggingface_hub",
+    "safetensors": "safetensors",
+    "sklearn": "scikit-learn",
+    "matplotlib": "matplotlib",
+}
 
 # Warnings that carry no lesson and would otherwise be stored in the notebooks' outputs.
 _HARMLESS_WARNINGS = (
@@ -50,8 +65,10 @@ def silence_libraries() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     import transformers
 
-    transformers.utils.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
+    if os.environ.get(SHOW_WARNINGS_ENV) == "1":
+        return  # `make test-latest` wants to see every deprecation
+    transformers.utils.logging.set_verbosity_error()
     for message in _HARMLESS_WARNINGS:
         warnings.filterwarnings("ignore", message=message)
 
@@ -90,3 +107,34 @@ def show_versions(device: torch.device) -> None:
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor()
     print(f"{'device':<13} {device} ({name or platform.machine()})")
     print(f"{'cpu threads':<13} {torch.get_num_threads()}")
+
+
+def stale_modules() -> dict[str, tuple[str, str]]:
+    """Return {module: (loaded version, installed version)} for libraries changed on disk."""
+    stale = {}
+    for module, distribution in _UPGRADABLE.items():
+        loaded = getattr(sys.modules.get(module), "__version__", None)
+        if loaded is None:
+            continue  # not imported yet: the next import picks up the installed version
+        try:
+            installed = metadata.version(distribution)
+        except metadata.PackageNotFoundError:
+            continue
+        if loaded.split("+")[0] != installed.split("+")[0]:
+            stale[module] = (loaded, installed)
+    return stale
+
+
+def restart_hint() -> bool:
+    """Print whether the runtime must restart after an install; return True when it must."""
+    stale = stale_modules()
+    if not stale:
+        print("bert_tutorial is installed; no restart needed.")
+        return False
+    changed = ", ".join(f"{m} {old} -> {new}" for m, (old, new) in stale.items())
+    print(
+        f"Restart needed: the install changed libraries this runtime has already loaded "
+        f"({changed}). Use Runtime > Restart session, then run the notebook from the top; "
+        f"the install is kept."
+    )
+    return True

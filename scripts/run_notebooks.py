@@ -2,11 +2,14 @@
 
 python scripts/run_notebooks.py --out build notebooks/*.ipynb   # `make run`
 python scripts/run_notebooks.py --inplace notebooks/*.ipynb     # `make outputs`
+python scripts/run_notebooks.py --warnings --out build/latest notebooks/*.ipynb  # test-latest
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -16,6 +19,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 
+WARNING_LINE = re.compile(r"(Deprecat|FutureWarning|will be removed)", re.IGNORECASE)
 KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -34,6 +38,16 @@ def execute(path: Path, timeout: int) -> nbformat.NotebookNode:
     return notebook
 
 
+def warning_lines(notebook: nbformat.NotebookNode) -> list[str]:
+    """Return the deprecation and future warnings the notebook's cells printed."""
+    found = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                found += [line for line in output["text"].splitlines() if WARNING_LINE.search(line)]
+    return list(dict.fromkeys(found))  # each distinct line once, in order
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
@@ -41,7 +55,16 @@ def main() -> int:
     where.add_argument("--out", type=Path, help="folder for executed .ipynb and .html copies")
     where.add_argument("--inplace", action="store_true", help="store outputs in the notebooks")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
+    parser.add_argument(
+        "--warnings", action="store_true", help="show and report deprecation warnings"
+    )
     args = parser.parse_args()
+    if args.warnings:
+        # The kernels inherit these: Python shows every deprecation, and setup_notebook() keeps
+        # transformers' own warnings instead of silencing them.
+        os.environ["PYTHONWARNINGS"] = "always::DeprecationWarning,always::FutureWarning"
+        os.environ["BERT_TUTORIAL_SHOW_WARNINGS"] = "1"
+    reported: dict[str, list[str]] = {}
 
     failed = 0
     for path in args.notebooks:
@@ -54,6 +77,8 @@ def main() -> int:
             failed += 1
             print(str(error)[-3000:], file=sys.stderr)
         seconds = time.perf_counter() - start
+        if notebook is not None and args.warnings:
+            reported[path.name] = warning_lines(notebook)
         if notebook is not None:
             if args.inplace:
                 nbformat.write(notebook, path)
@@ -67,6 +92,14 @@ def main() -> int:
         else:
             where = "-"
         print(f"{status:<6} {seconds:7.1f} s  {path.name:<32} {where}", flush=True)
+    if args.warnings:
+        lines = [f"{name}: {line}" for name, found in reported.items() for line in found]
+        report = (args.out or Path("build")) / "warnings.txt"
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        print(f"{len(lines)} distinct deprecation warnings (listed in {report})")
+        for line in lines:
+            print(f"  {line}")
     return 1 if failed else 0
 
 

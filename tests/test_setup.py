@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import types
 
 import pytest
 import torch
@@ -74,3 +75,16 @@ def test_threads_are_applied_and_versions_reported(capsys):
     setup.show_versions(torch.device("cpu"))
     out = capsys.readouterr().out
     assert "transformers" in out and "device        cpu" in out
+
+
+def test_restart_hint_names_a_library_loaded_at_another_version(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "numpy", types.SimpleNamespace(__version__="0.1.0"))
+    assert setup.stale_modules()["numpy"][0] == "0.1.0"
+    assert setup.restart_hint() is True
+    assert "numpy 0.1.0 -> " in capsys.readouterr().out
+
+
+def test_restart_hint_is_quiet_when_nothing_changed(capsys):
+    assert setup.stale_modules() == {}
+    assert setup.restart_hint() is False
+    assert "no restart needed" in capsys.readouterr().out

@@ -1,0 +1,144 @@
+"""A real browser: JupyterLab on loopback, driven by Playwright in headless Debian Chromium.
+
+The test opens a copy of notebook 01 with its stored outputs cleared (the stored notebook is
+never touched), runs all cells from the Run menu, and checks that every cell ran, no cell shows
+an error, and the seed sentence's tokens appear. A screenshot is saved under build/browser/.
+"""
+
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+NOTEBOOK = "01_tokenizer.ipynb"
+SEED_SENTENCE = "Learn Hugging Face Transformers & BERT with PyTorch in 5 Minutes"
+# Without the background-networking flags Chromium keeps dialling out and filling the log.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+ALL_CELLS_RAN = """() => {
+    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+    return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    """A JupyterLab server on 127.0.0.1 serving a copy of notebook 01; yields (url, token)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing; install Debian's Chromium with `make browser`")
+    work = tmp_path / "notebooks"
+    work.mkdir()
+    notebook = nbformat.read(ROOT / "notebooks" / NOTEBOOK, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None  # whatever shows must come from this run
+    nbformat.write(notebook, work / NOTEBOOK)
+    settings = tmp_path / "lab-settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    # Render every cell into the page (not only those scrolled into view) so all can be read.
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    token, port = secrets.token_hex(16), free_port()
+    environment = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
+    }
+    command = [
+        str(Path(sys.executable).parent / "jupyter-lab"),
+        "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]  # fmt: skip
+    if os.geteuid() == 0:
+        command.append("--allow-root")  # CI machines run as root
+    log = (tmp_path / "jupyterlab.log").open("w")
+    server = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    output = (tmp_path / "jupyterlab.log").read_text()
+                    pytest.fail(f"JupyterLab did not start:\n{output}")
+                time.sleep(0.5)
+        yield url, token
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def test_notebook_01_runs_in_jupyterlab_in_chromium(jupyterlab, tokenizer):
+    from playwright.sync_api import sync_playwright
+
+    url, token = jupyterlab
+    screenshot = ROOT / "build" / "browser" / "01_tokenizer.png"
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/lab/tree/{NOTEBOOK}?token={token}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        # The status bar reads "Python 3 (ipykernel) | Idle" once the kernel is up.
+        page.get_by_text(re.compile(r"ipykernel\) \| Idle")).wait_for(timeout=60_000)
+
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+
+        # A code cell's prompt is "[ ]:" before it runs, "[*]:" while queued, "[n]:" after.
+        try:
+            page.wait_for_function(
+                ALL_CELLS_RAN,
+                timeout=240_000,
+            )
+        finally:
+            page.screenshot(path=str(screenshot))
+        code_cells = page.locator(".jp-CodeCell").count()
+        stderr = "application/vnd.jupyter.stderr"  # error tracebacks render with this type
+        error_texts = page.locator(
+            f".jp-OutputArea-output[data-mime-type='{stderr}']"
+        ).all_inner_texts()
+        text = page.locator(".jp-Notebook").inner_text()
+        page.get_by_text("'learn', 'hugging'").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(screenshot))
+        browser.close()
+    seconds = time.monotonic() - started
+    print(f"browser test: {code_cells} code cells ran in JupyterLab in {seconds:.1f} s")
+
+    assert code_cells >= 20
+    assert error_texts == []
+    assert "Traceback" not in text
+    assert str(tokenizer.tokenize(SEED_SENTENCE)) in text
+    assert screenshot.stat().st_size > 10_000

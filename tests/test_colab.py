@@ -1,0 +1,60 @@
+"""Colab: every notebook's badge and guarded install cell agree with pyproject.toml."""
+
+import importlib.util
+from pathlib import Path
+
+import nbformat
+import pytest
+import tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("colab_cells", ROOT / "scripts" / "colab_cells.py")
+colab_cells = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(colab_cells)
+NOTEBOOKS = colab_cells.notebook_paths()
+
+
+def test_every_chapter_has_a_solutions_notebook():
+    chapters = [p.name for p in NOTEBOOKS if p.parent.name == "notebooks"]
+    solutions = [p.name for p in NOTEBOOKS if p.parent.name == "solutions"]
+    assert len(chapters) >= 4
+    assert solutions == [name.replace(".ipynb", "_solutions.ipynb") for name in chapters]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_badge_and_install_cell_agree_with_pyproject(path):
+    assert colab_cells.problems(path) == []
+
+
+def test_links_point_at_this_repository_and_version():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    url, version = project["urls"]["Repository"], project["version"]
+    path = ROOT / "notebooks" / "01_tokenizer.ipynb"
+    badge = colab_cells.badge_source(path)
+    github = url.removeprefix("https://github.com/")
+    colab = f"https://colab.research.google.com/github/{github}/blob/v{version}/"
+    assert badge.endswith(f"({colab}notebooks/01_tokenizer.ipynb)")
+    assert f'"bert-tutorial @ git+{url}@v{version}"' in colab_cells.install_source()
+
+
+def test_install_cell_runs_only_in_colab_and_never_installs_torch():
+    source = colab_cells.install_source()
+    assert 'if "google.colab" in sys.modules:' in source
+    assert "torch" not in source.split("%pip install", 1)[1].splitlines()[0]
+
+
+def test_a_notebook_that_disagrees_is_reported_and_mended(tmp_path, monkeypatch):
+    notebook = nbformat.read(NOTEBOOKS[0], as_version=4)
+    notebook.cells[0].source = notebook.cells[0].source.replace("/blob/v", "/blob/main-v")
+    del notebook.cells[2]  # the install cell
+    copy = tmp_path / "notebooks" / "01_tokenizer.ipynb"
+    copy.parent.mkdir()
+    nbformat.write(notebook, copy)
+    (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())
+    monkeypatch.setattr(colab_cells, "ROOT", tmp_path)
+    assert len(colab_cells.problems(copy)) == 2
+    assert colab_cells.sync(copy) is True
+    assert colab_cells.problems(copy) == []
+    assert len(nbformat.read(copy, as_version=4).cells) == len(
+        nbformat.read(NOTEBOOKS[0], as_version=4).cells
+    )

@@ -1,0 +1,41 @@
+"""The offline proof: under `scripts/offline` (as `make test` runs the suite) the network is
+really gone, and the tutorial still loads its model and data from the verified cache."""
+
+import os
+import socket
+
+import pytest
+
+from bert_tutorial import assets
+from bert_tutorial.data import read_wnut16
+from bert_tutorial.models import load_tokenizer_and_model
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("BERT_TUTORIAL_EXPECT_OFFLINE") != "1",
+    reason="the network is on; `make test` runs this under scripts/offline",
+)
+
+
+@pytest.mark.parametrize("address", [("1.1.1.1", 443), ("pypi.org", 443), ("huggingface.co", 443)])
+def test_no_host_outside_this_machine_can_be_reached(address):
+    with pytest.raises(OSError):
+        socket.create_connection(address, timeout=3).close()
+
+
+def test_the_hugging_face_libraries_are_in_offline_mode():
+    from huggingface_hub import constants
+
+    assert constants.HF_HUB_OFFLINE
+
+
+def test_model_and_data_load_without_a_network():
+    tokenizer, model = load_tokenizer_and_model()
+    assert tokenizer("offline")["input_ids"][0] == tokenizer.cls_token_id
+    assert model.config.hidden_size == 384
+    assert len(read_wnut16()) == 2394
+
+
+def test_a_missing_asset_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "empty-cache"))
+    with pytest.raises(assets.AssetError, match="make assets"):
+        assets.fetch("wnut16")
