@@ -58,3 +58,11 @@ def test_a_notebook_that_disagrees_is_reported_and_mended(tmp_path, monkeypatch)
     assert len(nbformat.read(copy, as_version=4).cells) == len(
         nbformat.read(NOTEBOOKS[0], as_version=4).cells
     )
+
+
+def test_the_readme_badges_agree_with_the_notebooks():
+    readme = (ROOT / "README.md").read_text()
+    chapters = [p for p in NOTEBOOKS if p.parent.name == "notebooks"]
+    for path in chapters:
+        assert colab_cells.badge_source(path) in readme, path.name
+    assert readme.count("colab-badge.svg") == len(chapters)
