@@ -121,8 +121,8 @@ def bench_finetune(tokenizer, datasets, device) -> dict:
     }
 
 
-def bench_trainer(tokenizer, datasets, device, ours: dict, workdir: Path) -> dict:
-    """Train the same model with transformers' Trainer: same data, sizes, schedule and seed."""
+def trainer_run(tokenizer, datasets, device, workdir: Path) -> tuple[float, float]:
+    """Train the same model with transformers' Trainer; return (examples/s, test accuracy)."""
     from transformers import DataCollatorWithPadding, Trainer, TrainingArguments
 
     model = new_classifier(RECIPE["num_frozen_layers"])
@@ -160,17 +160,40 @@ def bench_trainer(tokenizer, datasets, device, ours: dict, workdir: Path) -> dic
     # it returns in the same order.
     prediction = trainer.predict(datasets["test"])
     predicted = torch.as_tensor(prediction.predictions).argmax(dim=-1)
-    trainer_accuracy = (predicted == torch.as_tensor(prediction.label_ids)).float().mean().item()
-    trainer_rate = RECIPE["num_epochs"] * len(datasets["train"]) / seconds
+    accuracy = (predicted == torch.as_tensor(prediction.label_ids)).float().mean().item()
+    return RECIPE["num_epochs"] * len(datasets["train"]) / seconds, accuracy
+
+
+TRAINER_OPTIONS = (
+    "train_sampling_strategy=group_by_length, DataCollatorWithPadding, its default optim "
+    "(fused AdamW, as ours), no decay on biases/LayerNorm, linear warmup+decay, same frozen "
+    "layers and seed"
+)
+
+
+def bench_trainer(tokenizer, datasets, device, ours: dict, workdir: Path) -> dict:
+    """Our loop against Trainer, timed in the order ours, Trainer, Trainer, ours.
+
+    The first run in a process pays warm-up costs and a shared machine drifts (Trainer measured
+    55 examples/s when run first, 63 when run second), so each side runs once early and once
+    late and gets the mean of its two rates.
+    """
+    trainer_runs = [trainer_run(tokenizer, datasets, device, workdir) for _ in range(2)]
+    trainer_rates = [rate for rate, _ in trainer_runs]
+    trainer_accuracy = trainer_runs[0][1]
+    late = bench_finetune(tokenizer, datasets, device)
+    ours_rates = [ours["examples_per_s"], late["examples_per_s"]]
+    ours_rate, trainer_rate = sum(ours_rates) / 2, sum(trainer_rates) / 2
     return {
-        "ours_examples_per_s": ours["examples_per_s"],
+        "ours_examples_per_s": ours_rate,
         "trainer_examples_per_s": trainer_rate,
-        "ratio": ours["examples_per_s"] / trainer_rate,
+        "ratio": ours_rate / trainer_rate,
+        "ours_runs_examples_per_s": ours_rates,
+        "trainer_runs_examples_per_s": trainer_rates,
         "ours_accuracy": ours["test_accuracy"],
         "trainer_accuracy": trainer_accuracy,
         "accuracy_gap_points": 100 * (ours["test_accuracy"] - trainer_accuracy),
-        "trainer_options": "train_sampling_strategy=group_by_length, DataCollatorWithPadding, AdamW (no decay on "
-        "biases/LayerNorm), linear warmup+decay, same frozen layers and seed",
+        "trainer_options": TRAINER_OPTIONS,
     }
 
 

@@ -113,6 +113,7 @@ def make_optimizer_and_scheduler(
             {"params": no_decay, "weight_decay": 0.0},
         ],
         lr=lr,
+        fused=True,  # one kernel for all parameters; several times faster than the default on CPU
     )
     scheduler = get_linear_schedule_with_warmup(
         optimizer, int(warmup_ratio * num_training_steps), num_training_steps

@@ -24,12 +24,13 @@ BADGE_SVG = "https://colab.research.google.com/assets/colab-badge.svg"
 
 
 def project() -> dict[str, str]:
-    """Return the name, version and repository URL declared in pyproject.toml."""
+    """Return the name, version, repository URL and torch requirement in pyproject.toml."""
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     url = meta["urls"]["Repository"].rstrip("/")
     if not url.startswith("https://github.com/"):
         raise ValueError(f"[project.urls] Repository must be a GitHub URL for Colab, got {url!r}")
-    return {"name": meta["name"], "version": meta["version"], "url": url}
+    torch = next((d for d in meta["dependencies"] if d.startswith("torch")), "torch")
+    return {"name": meta["name"], "version": meta["version"], "url": url, "torch": torch}
 
 
 def notebook_paths() -> list[Path]:
@@ -54,7 +55,7 @@ def install_source() -> str:
     requirement = f"{info['name']} @ git+{info['url']}@v{info['version']}"
     return (
         "# Colab only: install the tutorial's package at this notebook's version. Colab's own\n"
-        "# torch is kept (the package asks only for torch>=2.1). Elsewhere this does nothing.\n"
+        f"# torch is kept (the package asks only for {info['torch']}). Elsewhere it does nothing.\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
@@ -97,6 +98,13 @@ def sync(path: Path) -> bool:
         return False
     notebook = nbformat.read(path, as_version=4)
     badge, install = expected_cells(path)
+    # Reuse a cell that is already there (new source only), so its id and execution count stay.
+    for generated, tag in ((badge, BADGE_TAG), (install, INSTALL_TAG)):
+        existing = _tagged(notebook, tag)
+        if len(existing) == 1:
+            cell = notebook.cells[existing[0]]
+            cell.source = generated.source
+            generated.update(cell)
     keep = [
         cell
         for cell in notebook.cells

@@ -66,3 +66,28 @@ def test_the_readme_badges_agree_with_the_notebooks():
     for path in chapters:
         assert colab_cells.badge_source(path) in readme, path.name
     assert readme.count("colab-badge.svg") == len(chapters)
+
+
+def test_mending_an_install_cell_keeps_its_id_and_execution_count(tmp_path, monkeypatch):
+    notebook = nbformat.read(NOTEBOOKS[0], as_version=4)
+    install = notebook.cells[2]
+    install.source = install.source.replace("torch>=", "torch>=0.")  # an outdated comment
+    install.execution_count = 7
+    copy = tmp_path / "notebooks" / "01_tokenizer.ipynb"
+    copy.parent.mkdir()
+    nbformat.write(notebook, copy)
+    (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())
+    monkeypatch.setattr(colab_cells, "ROOT", tmp_path)
+    assert colab_cells.problems(copy) == [
+        "it has no single install cell generated from pyproject.toml"
+    ]
+    assert colab_cells.sync(copy) is True
+    mended = nbformat.read(copy, as_version=4).cells[2]
+    assert mended.source == colab_cells.install_source()
+    assert (mended.id, mended.execution_count) == (install.id, 7)
+
+
+def test_the_install_comment_names_the_torch_requirement_of_pyproject():
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    torch = next(d for d in dependencies if d.startswith("torch"))
+    assert f"the package asks only for {torch})" in colab_cells.install_source()
