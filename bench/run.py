@@ -30,6 +30,7 @@ from bert_tutorial.training import (
     predict_logits,
     tokenize_sentences,
     train_one_epoch,
+    train_step,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,8 +90,8 @@ def accuracy(logits: torch.Tensor, dataset) -> float:
     return (logits.argmax(dim=-1) == labels).float().mean().item()
 
 
-def bench_finetune(tokenizer, datasets, device) -> dict:
-    """Train with the package's loop (notebook 03's recipe); time it and score the test split."""
+def our_training(datasets, device):
+    """Notebook 03's model, AdamW and schedule, ready for the package's training loop."""
     model = new_classifier(RECIPE["num_frozen_layers"]).to(device)
     steps_per_epoch = -(-len(datasets["train"]) // RECIPE["batch_size"])
     optimizer, scheduler = make_optimizer_and_scheduler(
@@ -100,29 +101,100 @@ def bench_finetune(tokenizer, datasets, device) -> dict:
         warmup_ratio=RECIPE["warmup_ratio"],
         weight_decay=RECIPE["weight_decay"],
     )
-    processed_tokens = 0
-    start = time.perf_counter()
-    for epoch in range(RECIPE["num_epochs"]):
-        batches = make_batches(
+    return model, optimizer, scheduler
+
+
+def our_batches(tokenizer, datasets) -> list[dict[str, torch.Tensor]]:
+    """Every epoch's length-grouped training batches, in training order."""
+    return [
+        batch
+        for epoch in range(RECIPE["num_epochs"])
+        for batch in make_batches(
             datasets["train"], RECIPE["batch_size"], tokenizer.pad_token_id, seed=epoch
         )
-        processed_tokens += sum(b["input_ids"].numel() for b in batches)
-        train_one_epoch(
-            model, batches, optimizer, scheduler, device, RECIPE["max_grad_norm"], False
-        )
-    seconds = time.perf_counter() - start
+    ]
+
+
+def test_accuracy(model, tokenizer, datasets, device) -> float:
     test_batches = make_batches(datasets["test"], 128, tokenizer.pad_token_id)
+    return accuracy(predict_logits(model, test_batches, device), datasets["test"])
+
+
+def bench_finetune(tokenizer, datasets, device) -> dict:
+    """Train with the package's loop (notebook 03's recipe); time it and score the test split."""
+    model, optimizer, scheduler = our_training(datasets, device)
+    start = time.perf_counter()
+    batches = our_batches(tokenizer, datasets)
+    train_one_epoch(model, batches, optimizer, scheduler, device, RECIPE["max_grad_norm"], False)
+    seconds = time.perf_counter() - start
     return {
-        "test_accuracy": accuracy(predict_logits(model, test_batches, device), datasets["test"]),
+        "test_accuracy": test_accuracy(model, tokenizer, datasets, device),
         "train_seconds": seconds,
         "examples_per_s": RECIPE["num_epochs"] * len(datasets["train"]) / seconds,
-        "processed_tokens": processed_tokens,
+        "processed_tokens": sum(batch["input_ids"].numel() for batch in batches),
         "recipe": RECIPE,
     }
 
 
-def trainer_run(tokenizer, datasets, device, workdir: Path) -> tuple[float, float]:
-    """Train the same model with transformers' Trainer; return (examples/s, test accuracy)."""
+def rng_state(device) -> tuple:
+    """The torch random state that dropout draws from on `device`."""
+    on_gpu = device.type == "cuda"
+    return torch.get_rng_state(), torch.cuda.get_rng_state(device) if on_gpu else None
+
+
+def set_rng_state(state: tuple, device) -> None:
+    torch.set_rng_state(state[0])
+    if device.type == "cuda":
+        torch.cuda.set_rng_state(state[1], device)
+
+
+def lockstep_callback(tokenizer, datasets, device):
+    """A Trainer callback that runs our loop, on its own model, in turns with Trainer's steps.
+
+    Our step goes before Trainer's even steps and after its odd ones, so neither side always
+    runs first. Our model keeps its own random state (swapped in around each of our steps), so
+    both loops train exactly as they would alone.
+    """
+    from transformers import TrainerCallback
+
+    model, optimizer, scheduler = our_training(datasets, device)
+    state = rng_state(device)  # as bench_finetune's loop starts
+
+    class Lockstep(TrainerCallback):
+        def __init__(self):
+            self.model, self.state = model, state
+            start = time.perf_counter()
+            self.batches = iter(our_batches(tokenizer, datasets))
+            self.setup_seconds = time.perf_counter() - start  # spent before Trainer starts
+            self.step_seconds = 0.0
+
+        def run_step(self) -> bool:
+            """Run our next step; return False when our epochs are done."""
+            start = time.perf_counter()
+            batch = next(self.batches, None)
+            if batch is not None:
+                trainer_state = rng_state(device)
+                set_rng_state(self.state, device)
+                model.train()
+                train_step(model, batch, optimizer, scheduler, device, RECIPE["max_grad_norm"])
+                self.state = rng_state(device)
+                set_rng_state(trainer_state, device)
+            self.step_seconds += time.perf_counter() - start
+            return batch is not None
+
+        def on_step_begin(self, args, state, control, **kwargs):
+            if state.global_step % 2 == 0:
+                self.run_step()
+
+        def on_step_end(self, args, state, control, **kwargs):
+            if state.global_step % 2 == 0:  # global_step already counts the step just taken
+                self.run_step()
+
+    return Lockstep()
+
+
+def trainer_run(tokenizer, datasets, device, workdir: Path, callbacks=()):
+    """Train the same model with transformers' Trainer; return (trainer, seconds in train())."""
     from transformers import DataCollatorWithPadding, Trainer, TrainingArguments
 
     model = new_classifier(RECIPE["num_frozen_layers"])
@@ -151,17 +223,22 @@ def trainer_run(tokenizer, datasets, device, workdir: Path) -> tuple[float, floa
         args=arguments,
         train_dataset=datasets["train"],
         data_collator=DataCollatorWithPadding(tokenizer),
+        callbacks=list(callbacks),
     )
     start = time.perf_counter()
     trainer.train()
     seconds = time.perf_counter() - start
     shutil.rmtree(workdir, ignore_errors=True)  # Trainer's output folder; nothing is saved there
+    return trainer, seconds
+
+
+def trainer_accuracy(trainer, datasets) -> float:
+    """Test accuracy of a trained Trainer's model."""
     # With length grouping, Trainer also reorders the evaluation set: score against the labels
     # it returns in the same order.
     prediction = trainer.predict(datasets["test"])
     predicted = torch.as_tensor(prediction.predictions).argmax(dim=-1)
-    accuracy = (predicted == torch.as_tensor(prediction.label_ids)).float().mean().item()
-    return RECIPE["num_epochs"] * len(datasets["train"]) / seconds, accuracy
+    return (predicted == torch.as_tensor(prediction.label_ids)).float().mean().item()
 
 
 TRAINER_OPTIONS = (
@@ -172,28 +249,41 @@ TRAINER_OPTIONS = (
 
 
 def bench_trainer(tokenizer, datasets, device, ours: dict, workdir: Path) -> dict:
-    """Our loop against Trainer, timed in the order ours, Trainer, Trainer, ours.
+    """Our loop against Trainer, run in lockstep: the two loops take turns step by step.
 
-    The first run in a process pays warm-up costs and a shared machine drifts (Trainer measured
-    55 examples/s when run first, 63 when run second), so each side runs once early and once
-    late and gets the mean of its two rates.
+    Timings on a shared machine drift by 10-20% within minutes, more than the difference being
+    measured; interleaving the two loops step by step exposes both to the same conditions.
+    Trainer's time is its `train()` call minus the time spent in our steps.
     """
-    trainer_runs = [trainer_run(tokenizer, datasets, device, workdir) for _ in range(2)]
-    trainer_rates = [rate for rate, _ in trainer_runs]
-    trainer_accuracy = trainer_runs[0][1]
-    late = bench_finetune(tokenizer, datasets, device)
-    ours_rates = [ours["examples_per_s"], late["examples_per_s"]]
-    ours_rate, trainer_rate = sum(ours_rates) / 2, sum(trainer_rates) / 2
+    lockstep = lockstep_callback(tokenizer, datasets, device)
+    trainer, total = trainer_run(tokenizer, datasets, device, workdir, callbacks=[lockstep])
+    trainer_seconds = total - lockstep.step_seconds
+    extra_steps = 0
+    while lockstep.run_step():  # none expected: both loops take ceil(examples / batch) steps
+        extra_steps += 1
+    ours_seconds = lockstep.setup_seconds + lockstep.step_seconds
+    ours_accuracy = test_accuracy(lockstep.model, tokenizer, datasets, device)
+    if device.type == "cpu" and ours_accuracy != ours["test_accuracy"]:
+        raise RuntimeError(
+            f"our loop scored {ours_accuracy} in lockstep with Trainer but "
+            f"{ours['test_accuracy']} alone; the two runs are not independent (random state?)"
+        )
+    examples = RECIPE["num_epochs"] * len(datasets["train"])
+    ours_rate, trainer_rate = examples / ours_seconds, examples / trainer_seconds
+    accuracy_trainer = trainer_accuracy(trainer, datasets)
     return {
         "ours_examples_per_s": ours_rate,
         "trainer_examples_per_s": trainer_rate,
         "ratio": ours_rate / trainer_rate,
-        "ours_runs_examples_per_s": ours_rates,
-        "trainer_runs_examples_per_s": trainer_rates,
-        "ours_accuracy": ours["test_accuracy"],
-        "trainer_accuracy": trainer_accuracy,
-        "accuracy_gap_points": 100 * (ours["test_accuracy"] - trainer_accuracy),
+        "ours_seconds": ours_seconds,
+        "trainer_seconds": trainer_seconds,
+        "ours_steps_after_trainer": extra_steps,
+        "ours_alone_examples_per_s": ours["examples_per_s"],
+        "ours_accuracy": ours_accuracy,
+        "trainer_accuracy": accuracy_trainer,
+        "accuracy_gap_points": 100 * (ours_accuracy - accuracy_trainer),
         "trainer_options": TRAINER_OPTIONS,
+        "method": "lockstep: the loops take turns step by step, each with its own random state",
     }
 
 

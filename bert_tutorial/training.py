@@ -121,6 +121,18 @@ def make_optimizer_and_scheduler(
     return optimizer, scheduler
 
 
+def train_step(model, batch, optimizer, scheduler, device, max_grad_norm=1.0) -> float:
+    """Run one optimisation step on one batch (model in train mode) and return its loss."""
+    batch = {key: value.to(device) for key, value in batch.items()}
+    outputs = model(**batch)
+    outputs.loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
+    optimizer.step()
+    scheduler.step()
+    optimizer.zero_grad()
+    return outputs.loss.item()
+
+
 def train_one_epoch(
     model, batches, optimizer, scheduler, device, max_grad_norm=1.0, progress=True
 ) -> list[float]:
@@ -128,17 +140,10 @@ def train_one_epoch(
     if len(batches) == 0:
         raise ValueError("no batches to train on; build them with make_batches(...) first")
     model.train()
-    losses = []
-    for batch in tqdm(batches, desc="Training", unit="batch", disable=not progress):
-        batch = {key: value.to(device) for key, value in batch.items()}
-        outputs = model(**batch)
-        outputs.loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
-        optimizer.step()
-        scheduler.step()
-        optimizer.zero_grad()
-        losses.append(outputs.loss.item())
-    return losses
+    return [
+        train_step(model, batch, optimizer, scheduler, device, max_grad_norm)
+        for batch in tqdm(batches, desc="Training", unit="batch", disable=not progress)
+    ]
 
 
 def predict_logits(model, batches: Iterable[Mapping[str, torch.Tensor]], device) -> torch.Tensor:

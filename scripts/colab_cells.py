@@ -97,14 +97,15 @@ def sync(path: Path) -> bool:
     if not problems(path):
         return False
     notebook = nbformat.read(path, as_version=4)
-    badge, install = expected_cells(path)
+    cells = []
     # Reuse a cell that is already there (new source only), so its id and execution count stay.
-    for generated, tag in ((badge, BADGE_TAG), (install, INSTALL_TAG)):
+    for generated, tag in zip(expected_cells(path), (BADGE_TAG, INSTALL_TAG), strict=True):
         existing = _tagged(notebook, tag)
         if len(existing) == 1:
-            cell = notebook.cells[existing[0]]
-            cell.source = generated.source
-            generated.update(cell)
+            notebook.cells[existing[0]].source = generated.source
+            generated = notebook.cells[existing[0]]
+        cells.append(generated)
+    badge, install = cells
     keep = [
         cell
         for cell in notebook.cells

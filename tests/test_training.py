@@ -13,6 +13,7 @@ from bert_tutorial.training import (
     predict_logits,
     tokenize_sentences,
     train_one_epoch,
+    train_step,
 )
 
 TEXTS = ["a joy to watch", "dull and lifeless", "one of the year's best", "a tedious mess"] * 2
@@ -59,6 +60,26 @@ def test_a_few_training_steps_lower_the_loss(dataset, tokenizer):
     with torch.no_grad():
         after = model(**batch).loss.item()
     assert after < 0.5 * before
+
+
+def test_train_step_updates_only_trainable_weights_and_clears_gradients(dataset, tokenizer):
+    seed_everything(0)
+    model = BertSentenceClassifier.from_pretrained(model_path(), num_labels=2)
+    for parameter in model.bert.embeddings.parameters():
+        parameter.requires_grad = False
+    frozen = model.bert.embeddings.word_embeddings.weight.clone()
+    head = model.classifier.weight.clone()
+    optimizer, scheduler = make_optimizer_and_scheduler(
+        model, lr=1e-3, num_training_steps=10, warmup_ratio=0.0
+    )
+    model.train()
+    batch = make_batches(dataset, 4, tokenizer.pad_token_id)[0]
+    loss = train_step(model, batch, optimizer, scheduler, torch.device("cpu"))
+    assert isinstance(loss, float) and loss > 0
+    assert torch.equal(model.bert.embeddings.word_embeddings.weight, frozen)
+    assert not torch.equal(model.classifier.weight, head)
+    assert all(p.grad is None for p in model.parameters())
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(1e-3 * 9 / 10)  # one step of decay
 
 
 def test_optimizer_skips_weight_decay_on_biases_and_layer_norms():
