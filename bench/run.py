@@ -163,7 +163,7 @@ def lockstep_callback(tokenizer, datasets, device):
         def __init__(self):
             self.model, self.state = model, state
             start = time.perf_counter()
-            self.optimizer, self.scheduler = our_optimizer(model, datasets)
+            self.optimizer, self.scheduler = our_optimizer(self.model, datasets)
             self.batches = iter(our_batches(tokenizer, datasets))
             self.setup_seconds = time.perf_counter() - start  # spent before Trainer starts
             self.step_seconds = 0.0
@@ -175,9 +175,10 @@ def lockstep_callback(tokenizer, datasets, device):
             if batch is not None:
                 trainer_state = rng_state(device)
                 set_rng_state(self.state, device)
-                model.train()
+                self.model.train()
                 train_step(
-                    model, batch, self.optimizer, self.scheduler, device, RECIPE["max_grad_norm"]
+                    self.model, batch, self.optimizer, self.scheduler, device,
+                    RECIPE["max_grad_norm"],
                 )
                 self.state = rng_state(device)
                 set_rng_state(trainer_state, device)
