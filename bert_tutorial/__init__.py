@@ -1,8 +1,19 @@
-"""Support package for the bert-tutorial notebooks.
+"""Support package for the bert-tutorial notebooks. Importing it has no side effects.
 
-Modules: `setup` (quiet, seeded notebook setup), `assets` (pinned PyPI downloads with hashes),
-`models` (choosing the pretrained BERT), `align` (words <-> sub-tokens, label alignment),
-`data` (movie reviews, WNUT-16). Importing the package has no side effects.
+- `setup`: `setup_notebook()` seeds, silences library noise and picks the device.
+- `assets`: pinned PyPI downloads checked by sha256, cached for offline use.
+- `models`: which pretrained BERT to load (the packaged MiniLM, a local folder or a hub name).
+- `data`: the movie-review sentences and WNUT-16 tweets, with their fixed splits.
+- `checks`: the one check of a learner's text input (a non-empty list of strings).
+- `align`: words <-> sub-tokens and word labels -> token labels (notebooks 01, 04).
+- `batching`: dynamic padding (`pad_batch`) and batches sorted or grouped by length.
+- `embed`: mean pooling and the batched `embed_sentences` (notebook 02).
+- `baseline`: the frozen-feature logistic-regression baseline (notebook 02).
+- `modeling`: `BertSentenceClassifier`, `BertTokenClassifier` and `freeze_layers` (03, 04).
+- `recipes`: the hyperparameters of notebooks 03 and 04, as frozen dataclasses.
+- `training`: `TokenizedDataset`, the training loop, `fine_tune` and `predict_logits` (03).
+- `ner`: encoding word-tagged sentences and decoding predictions back to words (04).
+- `plots`: labelled heatmaps and curves.
 """
 
 __version__ = "0.1.0"

@@ -1,7 +1,7 @@
 """Mapping original words to BERT sub-tokens and back, and aligning word labels to tokens.
 
 Taught in notebook 01 (the classic `orig_to_tok_index` loop next to the fast tokenizer's
-`word_ids()`), used for NER in notebook 04.
+`word_ids()`; tests check the notebook's loop against `align_words`), used for NER in notebook 04.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from bert_tutorial.checks import check_strings
 
 IGNORE_INDEX = -100  # the label PyTorch's CrossEntropyLoss skips by default
 
@@ -43,42 +45,6 @@ class WordAlignment:
         return [i for i, positions in enumerate(self.word_to_tokens) if not positions]
 
 
-def check_words(words: Sequence[str]) -> tuple[str, ...]:
-    """Return `words` as a tuple after checking it is a non-empty sequence of strings."""
-    if isinstance(words, str):
-        raise TypeError(
-            f"words must be a list of words, got the string {words[:40]!r}; split it first, "
-            f"e.g. text.split()"
-        )
-    if not isinstance(words, Sequence):
-        raise TypeError(f"words must be a list or tuple of strings, got {type(words).__name__}")
-    if len(words) == 0:
-        raise ValueError("words is empty; give at least one word")
-    for i, word in enumerate(words):
-        if not isinstance(word, str):
-            raise TypeError(
-                f"word {i} is {word!r} of type {type(word).__name__}; every word must be a str "
-                f"(convert with str() or drop it before aligning)"
-            )
-    return tuple(words)
-
-
-def classic_orig_to_tok_index(words: Sequence[str], tokenizer: Any) -> tuple[list[str], list[int]]:
-    """Return `(tokens, orig_to_tok_index)` built word by word, as in the original BERT repo."""
-    words = check_words(words)
-    tokens = [tokenizer.cls_token]
-    orig_to_tok_index = []
-    for i, word in enumerate(words):
-        pieces = tokenizer.tokenize(word)
-        if not pieces:
-            # The plain loop would point this word at the next word's first token.
-            raise EmptyWordError(_empty_word_message(i, word))
-        orig_to_tok_index.append(len(tokens))
-        tokens.extend(pieces)
-    tokens.append(tokenizer.sep_token)
-    return tokens, orig_to_tok_index
-
-
 def align_words(
     words: Sequence[str],
     tokenizer: Any,
@@ -88,12 +54,7 @@ def align_words(
     allow_empty_words: bool = False,
 ) -> WordAlignment:
     """Tokenize pre-split `words` with a fast tokenizer and map words to tokens both ways."""
-    words = check_words(words)
-    if not getattr(tokenizer, "is_fast", False):
-        raise TypeError(
-            f"{type(tokenizer).__name__} is not a fast tokenizer, so it has no word_ids(); "
-            f"load one with AutoTokenizer.from_pretrained(...)"
-        )
+    words = tuple(check_strings(words, "words"))
     limit = _max_length(tokenizer, max_length)
     encoding = tokenizer(list(words), is_split_into_words=True, truncation=False)
     truncated = len(encoding["input_ids"]) > limit
@@ -187,11 +148,9 @@ def token_values_to_words(
     alignment: WordAlignment, token_values: Sequence[Any], *, fallback: Any = None
 ) -> list[Any]:
     """Return one value per word, read at its first sub-token; `fallback` for words without one."""
-    if len(token_values) != len(alignment.input_ids):
-        raise ValueError(
-            f"got {len(token_values)} token values for {len(alignment.input_ids)} tokens; pass the "
-            f"values of exactly this alignment's tokens (without padding)"
-        )
+    assert len(token_values) == len(alignment.input_ids), (
+        f"got {len(token_values)} token values for {len(alignment.input_ids)} tokens (no padding)"
+    )
     return [
         token_values[position] if position is not None else fallback
         for position in alignment.word_to_first_token
@@ -202,20 +161,13 @@ def _max_length(tokenizer: Any, max_length: int | None) -> int:
     model_max = getattr(tokenizer, "model_max_length", None)
     # Tokenizers without a known limit report a huge sentinel (int(1e30)).
     model_max = model_max if isinstance(model_max, int) and model_max < 1_000_000 else None
-    if max_length is None:
-        if model_max is None:
-            raise ValueError("the tokenizer has no model_max_length; pass max_length explicitly")
-        return model_max
-    if not isinstance(max_length, int) or isinstance(max_length, bool) or max_length < 3:
-        raise ValueError(
-            f"max_length must be an int >= 3 ([CLS], a token, [SEP]), got {max_length!r}"
-        )
-    if model_max is not None and max_length > model_max:
-        raise ValueError(
-            f"max_length={max_length} exceeds the model's maximum of {model_max}; use at most "
-            f"{model_max}"
-        )
-    return max_length
+    limit = max_length or model_max
+    assert limit is not None, "the tokenizer has no model_max_length; pass max_length"
+    assert limit >= 3, f"max_length must be >= 3 ([CLS], a token, [SEP]), got {limit}"
+    assert model_max is None or limit <= model_max, (
+        f"max_length={limit} exceeds the model's maximum of {model_max}"
+    )
+    return limit
 
 
 def _empty_word_message(index: int, word: str) -> str:

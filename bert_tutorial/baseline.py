@@ -24,8 +24,6 @@ def frozen_feature_accuracy(
     from sklearn.metrics import accuracy_score
 
     train = list(train)[:num_train]
-    if not train or not test:
-        raise ValueError("train and test must both hold at least one review")
     options = {"normalize": True, "progress": progress}
     train_vectors = embed_sentences([r.text for r in train], tokenizer, model, **options)
     test_vectors = embed_sentences([r.text for r in test], tokenizer, model, **options)

@@ -24,26 +24,9 @@ def pad_batch(
     `label_pad_id`, everything else with 0; `attention_mask` is built when absent. A scalar
     `labels` value per example (sequence classification) becomes a 1-D tensor.
     """
-    if len(features) == 0:
-        raise ValueError("cannot pad an empty batch; give at least one example")
-    if padding not in PADDINGS:
-        raise ValueError(f"padding must be one of {PADDINGS}, got {padding!r}")
-    for i, feature in enumerate(features):
-        if "input_ids" not in feature:
-            raise KeyError(
-                f"example {i} has no 'input_ids' (keys: {sorted(feature)}); tokenize it first"
-            )
+    assert padding in PADDINGS, f"padding must be one of {PADDINGS}, got {padding!r}"
     lengths = [len(feature["input_ids"]) for feature in features]
-    if padding == "max_length":
-        if max_length is None:
-            raise ValueError('padding="max_length" needs max_length')
-        if max(lengths) > max_length:
-            raise ValueError(
-                f"an example has {max(lengths)} tokens, more than max_length={max_length}"
-            )
-        width = max_length
-    else:
-        width = max(lengths)
+    width = max_length if padding == "max_length" else max(lengths)
     batch: dict[str, torch.Tensor] = {}
     keys = set(features[0]) | {"attention_mask"}
     for key in sorted(keys):
@@ -61,14 +44,12 @@ def pad_batch(
 
 def in_order_batches(count: int, batch_size: int) -> list[list[int]]:
     """Return the indices 0..count-1 cut into consecutive batches (order kept, e.g. evaluation)."""
-    check_batch_size(batch_size)
     starts = range(0, count, batch_size)
     return [list(range(start, min(start + batch_size, count))) for start in starts]
 
 
 def sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
     """Return index batches of similar lengths, longest first (for inference: order is free)."""
-    check_batch_size(batch_size)
     order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
     return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
 
@@ -82,9 +63,6 @@ def length_grouped_batches(
     length and cut into batches; then the batches are shuffled. Training still sees a random
     order, while each batch wastes little padding.
     """
-    check_batch_size(batch_size)
-    if not isinstance(pool_factor, int) or isinstance(pool_factor, bool) or pool_factor < 1:
-        raise ValueError(f"pool_factor must be a positive int, got {pool_factor!r}")
     rng = random.Random(seed)
     order = list(range(len(lengths)))
     rng.shuffle(order)
@@ -96,8 +74,3 @@ def length_grouped_batches(
     rng.shuffle(batches)
     return batches
 
-
-def check_batch_size(batch_size: int) -> None:
-    """Raise a clear error unless `batch_size` is a positive int."""
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")

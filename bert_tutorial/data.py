@@ -10,6 +10,7 @@ from bert_tutorial.assets import fetch
 
 SPLIT_SEED = 0
 SPLIT_FRACTIONS = (0.8, 0.1, 0.1)  # train, validation, test
+WNUT16_FRACTIONS = (0.8, 0.0, 0.2)  # train, (no) validation, test: notebook 04
 SENTIMENT_NAMES = ("negative", "positive")
 
 
@@ -53,12 +54,7 @@ def split_dataset(
     items: list, seed: int = SPLIT_SEED, fractions: tuple[float, float, float] = SPLIT_FRACTIONS
 ) -> dict[str, list]:
     """Shuffle `items` with `seed` and cut them into train/validation/test by `fractions`."""
-    if not items:
-        raise ValueError("cannot split an empty dataset")
-    if len(fractions) != 3 or any(f < 0 for f in fractions) or abs(sum(fractions) - 1) > 1e-9:
-        raise ValueError(
-            f"fractions must be three non-negative numbers summing to 1, got {fractions}"
-        )
+    assert min(fractions) >= 0 and abs(sum(fractions) - 1) < 1e-9, f"bad fractions {fractions}"
     order = list(range(len(items)))
     random.Random(seed).shuffle(order)
     n_train = round(fractions[0] * len(items))
@@ -74,6 +70,11 @@ def split_dataset(
 def movie_review_splits(seed: int = SPLIT_SEED) -> dict[str, list[Review]]:
     """Return the fixed 80/10/10 train/validation/test split of the movie-review sentences."""
     return split_dataset(read_movie_reviews(), seed=seed)
+
+
+def wnut16_splits(seed: int = SPLIT_SEED) -> dict[str, list[TaggedSentence]]:
+    """Return notebook 04's fixed 80/20 train/test split of the WNUT-16 tweets."""
+    return split_dataset(read_wnut16(), seed=seed, fractions=WNUT16_FRACTIONS)
 
 
 def read_wnut16(path: Path | None = None) -> list[TaggedSentence]:

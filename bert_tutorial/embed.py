@@ -11,25 +11,14 @@ from typing import Any
 import torch
 from tqdm.auto import tqdm
 
-from bert_tutorial.batching import (
-    PADDINGS,
-    check_batch_size,
-    in_order_batches,
-    pad_batch,
-    sorted_batches,
-)
+from bert_tutorial.batching import PADDINGS, in_order_batches, pad_batch, sorted_batches
+from bert_tutorial.checks import check_strings
 
 POOLINGS = ("mean", "cls")
 
 
 def mean_pool(last_hidden_state: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-    """Return the average of each sequence's real-token vectors, ignoring padding."""
-    if attention_mask.shape != last_hidden_state.shape[:2]:
-        raise ValueError(
-            f"attention_mask has shape {tuple(attention_mask.shape)} but the hidden states are "
-            f"{tuple(last_hidden_state.shape)}; pass the mask of the same batch, "
-            f"(batch, seq_len)"
-        )
+    """Return the average of each sequence's real-token vectors, ignoring padding (notebook 02)."""
     mask = attention_mask.unsqueeze(-1).to(last_hidden_state.dtype)  # (batch, seq_len, 1)
     summed = (last_hidden_state * mask).sum(dim=1)  # (batch, hidden)
     return summed / mask.sum(dim=1).clamp(min=1e-9)
@@ -58,8 +47,6 @@ def embed_sentences(
     progress: bool = True,
 ) -> torch.Tensor:
     """Return a (len(sentences), hidden) CPU tensor of sentence vectors, in the input order."""
-    if pooling not in POOLINGS:
-        raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
     features, batches = _plan(sentences, tokenizer, batch_size, max_length, padding, sort_by_length)
     device = next(model.parameters()).device
     model.eval()
@@ -102,11 +89,9 @@ def padding_cost(
 
 def _plan(sentences, tokenizer, batch_size, max_length, padding, sort_by_length):
     """Tokenize once (no padding) and decide the batches: sorted by token count, or in order."""
-    _check_sentences(sentences)
-    if padding not in PADDINGS:
-        raise ValueError(f"padding must be one of {PADDINGS}, got {padding!r}")
-    check_batch_size(batch_size)
-    encoded = tokenizer(list(sentences), truncation=True, max_length=max_length)
+    sentences = check_strings(sentences, "sentences")
+    assert padding in PADDINGS, f"padding must be one of {PADDINGS}, got {padding!r}"
+    encoded = tokenizer(sentences, truncation=True, max_length=max_length)
     features = [{key: encoded[key][i] for key in encoded} for i in range(len(sentences))]
     if sort_by_length:
         batches = sorted_batches([len(f["input_ids"]) for f in features], batch_size)
@@ -114,12 +99,3 @@ def _plan(sentences, tokenizer, batch_size, max_length, padding, sort_by_length)
         batches = in_order_batches(len(features), batch_size)
     return features, batches
 
-
-def _check_sentences(sentences: Sequence[str]) -> None:
-    if isinstance(sentences, str):
-        raise TypeError("sentences must be a list of strings, got one string; wrap it: [text]")
-    if not isinstance(sentences, Sequence) or len(sentences) == 0:
-        raise ValueError("sentences must be a non-empty list of strings")
-    for i, sentence in enumerate(sentences):
-        if not isinstance(sentence, str):
-            raise TypeError(f"sentence {i} is {sentence!r}; every sentence must be a str")

@@ -1,17 +1,17 @@
-"""Task heads on top of `BertModel`, written as `BertPreTrainedModel` subclasses.
+"""Task heads on top of `BertModel`, written as `BertPreTrainedModel` subclasses, and freezing.
 
-Notebook 03 builds `BertSentenceClassifier` step by step and notebook 04 builds
-`BertTokenTagger`; these are the same classes, kept here for the benchmarks and tests.
+Notebook 03 writes `BertSentenceClassifier` and `freeze_layers` out by hand and notebook 04
+writes `BertTokenClassifier`; these are the same, kept here for the later notebooks, the
+benchmarks and the tests (which check that the notebooks' versions agree with them).
 """
 
 from __future__ import annotations
 
-import torch
 from torch import nn
-from transformers import BertModel, BertPreTrainedModel
+from transformers import BertModel, BertPreTrainedModel, PreTrainedModel
 from transformers.modeling_outputs import SequenceClassifierOutput, TokenClassifierOutput
 
-from bert_tutorial.embed import mean_pool
+from bert_tutorial.embed import POOLINGS, pool
 
 
 class BertSentenceClassifier(BertPreTrainedModel):
@@ -22,33 +22,25 @@ class BertSentenceClassifier(BertPreTrainedModel):
         if pooling is not None:
             config.pooling = pooling  # stored in config.json by save_pretrained
         self.pooling = getattr(config, "pooling", "mean")
-        if self.pooling not in ("mean", "cls"):
-            raise ValueError(f"pooling must be 'mean' or 'cls', got {self.pooling!r}")
+        assert self.pooling in POOLINGS, f"pooling must be one of {POOLINGS}, got {self.pooling!r}"
         self.bert = BertModel(config, add_pooling_layer=False)
         self.dropout = nn.Dropout(config.hidden_dropout_prob)
         self.classifier = nn.Linear(config.hidden_size, config.num_labels)
         self.post_init()  # initialises the new classifier weights and ties everything up
 
-    def forward(self, input_ids, attention_mask=None, token_type_ids=None, labels=None):
-        if attention_mask is None:
-            attention_mask = torch.ones_like(input_ids)
+    def forward(self, input_ids, attention_mask, token_type_ids=None, labels=None):
         outputs = self.bert(
             input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
         )
-        hidden = outputs.last_hidden_state  # (batch, seq_len, hidden)
-        if self.pooling == "cls":
-            pooled = hidden[:, 0]
-        else:
-            pooled = mean_pool(hidden, attention_mask)  # (batch, hidden)
+        pooled = pool(outputs, attention_mask, self.pooling)  # (batch, hidden)
         logits = self.classifier(self.dropout(pooled))  # (batch, num_labels)
         loss = None
         if labels is not None:
-            check_labels(labels, self.config.num_labels)
             loss = nn.functional.cross_entropy(logits, labels)
         return SequenceClassifierOutput(loss=loss, logits=logits)
 
 
-class BertTokenTagger(BertPreTrainedModel):
+class BertTokenClassifier(BertPreTrainedModel):
     """BERT + dropout + one linear layer on every token's vector (token classification)."""
 
     def __init__(self, config):
@@ -58,28 +50,27 @@ class BertTokenTagger(BertPreTrainedModel):
         self.classifier = nn.Linear(config.hidden_size, config.num_labels)
         self.post_init()
 
-    def forward(self, input_ids, attention_mask=None, token_type_ids=None, labels=None):
+    def forward(self, input_ids, attention_mask, token_type_ids=None, labels=None):
         outputs = self.bert(
             input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
         )
         logits = self.classifier(self.dropout(outputs.last_hidden_state))  # (batch, seq, labels)
         loss = None
         if labels is not None:
-            check_labels(labels, self.config.num_labels, ignore_index=-100)
             loss = nn.functional.cross_entropy(
-                logits.view(-1, self.config.num_labels), labels.view(-1), ignore_index=-100
+                logits.flatten(0, 1), labels.flatten(), ignore_index=-100
             )
         return TokenClassifierOutput(loss=loss, logits=logits)
 
 
-def check_labels(labels: torch.Tensor, num_labels: int, ignore_index: int | None = None) -> None:
-    """Raise a clear error when a label id is outside [0, num_labels)."""
-    valid = (labels >= 0) & (labels < num_labels)
-    if ignore_index is not None:
-        valid |= labels == ignore_index
-    if not bool(valid.all()):
-        bad = labels[~valid].unique().tolist()
-        raise ValueError(
-            f"label ids {bad} are outside 0..{num_labels - 1}; check label2id, or load the model "
-            f"with num_labels matching your classes"
-        )
+def freeze_layers(model: PreTrainedModel, num_layers: int, *, embeddings: bool = True):
+    """Freeze the embeddings (unless `embeddings=False`) and the lowest `num_layers` layers.
+
+    Every other parameter of the BERT body is made trainable again; the head is left as it is.
+    Returns the model. Taught in notebook 03.
+    """
+    body = model.base_model  # the BertModel inside any BERT task model
+    body.embeddings.requires_grad_(not embeddings)
+    for index, layer in enumerate(body.encoder.layer):
+        layer.requires_grad_(index >= num_layers)
+    return model

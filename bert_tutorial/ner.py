@@ -14,9 +14,8 @@ from dataclasses import dataclass
 import torch
 
 from bert_tutorial.align import WordAlignment, align_labels, align_words, token_values_to_words
-from bert_tutorial.batching import pad_batch
 from bert_tutorial.data import TaggedSentence
-from bert_tutorial.training import TokenizedDataset
+from bert_tutorial.training import TokenizedDataset, make_batches, predict_logits
 
 FALLBACK_TAG = "O"
 
@@ -97,17 +96,12 @@ def predict_word_tags(
             f"id2label has no {FALLBACK_TAG!r} tag, which words without a token are given; "
             f"build the labels with tag_names(...)"
         )
-    model.eval()
-    token_predictions: list[list[int]] = []
-    features = encoded.dataset.features
-    with torch.inference_mode():
-        for start in range(0, len(features), batch_size):
-            chunk = features[start : start + batch_size]
-            batch = pad_batch([{"input_ids": f["input_ids"]} for f in chunk], pad_token_id)
-            batch = {key: value.to(device) for key, value in batch.items()}
-            predicted = model(**batch).logits.argmax(dim=-1).cpu()  # (batch, seq_len)
-            for row, feature in enumerate(chunk):
-                token_predictions.append(predicted[row, : len(feature["input_ids"])].tolist())
+    batches = make_batches(encoded.dataset, batch_size, pad_token_id)  # in order
+    predicted = predict_logits(model, batches, device).argmax(dim=-1)  # (sentences, seq_len)
+    token_predictions = [
+        predicted[row, : len(feature["input_ids"])].tolist()
+        for row, feature in enumerate(encoded.dataset.features)
+    ]
     return [
         [id2label[i] for i in token_values_to_words(alignment, predictions, fallback=fallback)]
         for alignment, predictions in zip(encoded.alignments, token_predictions, strict=True)

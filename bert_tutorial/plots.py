@@ -20,17 +20,14 @@ def plot_heatmap(
     annotate: bool = True,
     fmt: str = ".2f",
     cmap: str = "viridis",
+    fontsize: float = 8,
     ax: plt.Axes | None = None,
 ) -> plt.Axes:
     """Draw `matrix` as a heatmap with tick labels, a title, axis labels and a colour bar."""
     values = np.asarray(matrix, dtype=float)
-    if values.ndim != 2:
-        raise ValueError(f"matrix must be 2-D, got shape {values.shape}")
-    if values.shape != (len(row_labels), len(col_labels)):
-        raise ValueError(
-            f"matrix shape {values.shape} does not match {len(row_labels)} row labels and "
-            f"{len(col_labels)} column labels"
-        )
+    assert values.shape == (len(row_labels), len(col_labels)), (
+        f"matrix shape {values.shape} does not match {len(row_labels)} x {len(col_labels)} labels"
+    )
     if ax is None:
         size = (max(4.0, 0.55 * len(col_labels) + 2), max(3.0, 0.45 * len(row_labels) + 1.5))
         _, ax = plt.subplots(figsize=size)
@@ -42,11 +39,24 @@ def plot_heatmap(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if annotate:
-        middle = (np.nanmax(values) + np.nanmin(values)) / 2
         for (i, j), value in np.ndenumerate(values):
-            color = "black" if value > middle else "white"
-            ax.text(j, i, format(value, fmt), ha="center", va="center", color=color, fontsize=8)
+            color = text_color(image.cmap(image.norm(value)))  # against the cell's own colour
+            ax.text(j, i, format(value, fmt), ha="center", va="center", color=color,
+                    fontsize=fontsize)
     return ax
+
+
+def relative_luminance(rgb: Sequence[float]) -> float:
+    """Return the WCAG relative luminance of an sRGB colour with channels in [0, 1]."""
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def text_color(background: Sequence[float]) -> str:
+    """Return "black" or "white", whichever contrasts more with `background` (WCAG ratio)."""
+    luminance = relative_luminance(background)
+    # Contrast with black is (L + 0.05) / 0.05, with white 1.05 / (L + 0.05).
+    return "black" if (luminance + 0.05) ** 2 > 0.05 * 1.05 else "white"
 
 
 def plot_curve(
@@ -60,10 +70,7 @@ def plot_curve(
     ax: plt.Axes | None = None,
 ) -> plt.Axes:
     """Plot a curve (e.g. loss per step), optionally with a moving average over `smooth` points."""
-    if len(ys) == 0:
-        raise ValueError("nothing to plot: ys is empty")
-    if not isinstance(smooth, int) or isinstance(smooth, bool) or smooth < 1:
-        raise ValueError(f"smooth must be a positive int (1 = no smoothing), got {smooth!r}")
+    assert smooth >= 1, f"smooth is a window of points (1 = no smoothing), got {smooth}"
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.5))
     values = np.asarray(ys, dtype=float)

@@ -1,12 +1,12 @@
 """The plain PyTorch training loop of notebook 03, reused by notebook 04 and the benchmarks.
 
-Notebook 03 writes `train_one_epoch` out cell by cell; a test checks that the notebook's
-version and this one give the same losses.
+Notebook 03 writes `TokenizedDataset`, `train_one_epoch` and `predict_logits` out cell by cell;
+tests check that the notebook's versions and these agree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import torch
 from torch.utils.data import Dataset
@@ -14,17 +14,13 @@ from tqdm.auto import tqdm
 from transformers import get_linear_schedule_with_warmup
 
 from bert_tutorial.batching import in_order_batches, length_grouped_batches, pad_batch
+from bert_tutorial.checks import check_strings
 
 
 class TokenizedDataset(Dataset):
     """A list of tokenized examples (dicts of `input_ids`, `attention_mask`, ..., `labels`)."""
 
     def __init__(self, features: Sequence[Mapping[str, object]]):
-        if len(features) == 0:
-            raise ValueError("the dataset is empty; give at least one tokenized example")
-        for i, feature in enumerate(features):
-            if "input_ids" not in feature:
-                raise KeyError(f"example {i} has no 'input_ids'; tokenize the texts first")
         self.features = list(features)
 
     def __len__(self) -> int:
@@ -46,30 +42,25 @@ def tokenize_sentences(
     num_labels: int,
     max_length: int = 128,
 ) -> TokenizedDataset:
-    """Tokenize `texts` (no padding yet) and attach one class label to each; check the labels."""
-    if isinstance(texts, str):
-        raise TypeError("texts must be a list of strings, got one string; wrap it: [text]")
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise TypeError(f"text {i} is {text!r}; every text must be a str")
+    """Tokenize `texts` (no padding yet) and attach one class label to each; check the labels.
+
+    The labels are checked here, once, rather than in the model's `forward` on every step.
+    """
+    texts = check_strings(texts, "texts")
     if len(texts) != len(labels):
         raise ValueError(
             f"got {len(texts)} texts but {len(labels)} labels; give one label per text"
         )
-    if len(texts) == 0:
-        raise ValueError("the dataset is empty; give at least one text")
     for i, label in enumerate(labels):
         if not isinstance(label, int) or isinstance(label, bool) or not 0 <= label < num_labels:
             raise ValueError(
                 f"label {i} is {label!r}; labels must be ints in 0..{num_labels - 1} "
                 f"(num_labels={num_labels})"
             )
-    encoded = tokenizer(list(texts), truncation=True, max_length=max_length)
-    features = [
-        {**{key: encoded[key][i] for key in encoded}, "labels": labels[i]}
-        for i in range(len(texts))
-    ]
-    return TokenizedDataset(features)
+    encoded = tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
+    return TokenizedDataset(
+        {"input_ids": ids, "labels": label} for ids, label in zip(encoded, labels, strict=True)
+    )
 
 
 def make_batches(
@@ -92,21 +83,10 @@ def make_optimizer_and_scheduler(
     weight_decay: float = 0.01,
 ):
     """Return AdamW (no decay on biases and LayerNorm) and a warmup + linear-decay schedule."""
-    if not lr > 0:
-        raise ValueError(f"lr must be a positive learning rate such as 5e-5, got {lr!r}")
-    if not isinstance(num_training_steps, int) or num_training_steps < 1:
-        raise ValueError(
-            f"num_training_steps must be a positive int (batches x epochs), got "
-            f"{num_training_steps!r}"
-        )
-    if not 0 <= warmup_ratio < 1:
-        raise ValueError(f"warmup_ratio must be in [0, 1), got {warmup_ratio!r}")
     decay, no_decay = [], []
     for parameter in model.parameters():
         if parameter.requires_grad:
             (no_decay if parameter.ndim < 2 else decay).append(parameter)
-    if not decay and not no_decay:
-        raise ValueError("the model has no trainable parameters; unfreeze some before training")
     optimizer = torch.optim.AdamW(
         [
             {"params": decay, "weight_decay": weight_decay},
@@ -137,8 +117,6 @@ def train_one_epoch(
     model, batches, optimizer, scheduler, device, max_grad_norm=1.0, progress=True
 ) -> list[float]:
     """Train for one pass over `batches` and return the loss of every step."""
-    if len(batches) == 0:
-        raise ValueError("no batches to train on; build them with make_batches(...) first")
     model.train()
     return [
         train_step(model, batch, optimizer, scheduler, device, max_grad_norm)
@@ -147,13 +125,52 @@ def train_one_epoch(
 
 
 def predict_logits(model, batches: Iterable[Mapping[str, torch.Tensor]], device) -> torch.Tensor:
-    """Return the logits for every batch, concatenated on the CPU (eval mode, no gradients)."""
+    """Return the logits for every batch, concatenated on the CPU (eval mode, no gradients).
+
+    Token logits, (batch, seq_len, labels), are padded with zeros to the widest batch first:
+    read each example only up to its own length.
+    """
     model.eval()
     logits = []
     with torch.inference_mode():
         for batch in batches:
             inputs = {key: value.to(device) for key, value in batch.items() if key != "labels"}
             logits.append(model(**inputs).logits.float().cpu())
-    if not logits:
-        raise ValueError("no batches to predict; build them with make_batches(...) first")
+    if logits[0].ndim == 3:
+        width = max(x.shape[1] for x in logits)
+        logits = [torch.nn.functional.pad(x, (0, 0, 0, width - x.shape[1])) for x in logits]
     return torch.cat(logits)
+
+
+def fine_tune(
+    model,
+    dataset: TokenizedDataset,
+    recipe,
+    device,
+    *,
+    pad_token_id: int,
+    progress: bool = True,
+    after_epoch: Callable[[int], object] | None = None,
+) -> list[float]:
+    """Train `model` on `dataset` with a `recipes.Recipe`; return the loss of every step.
+
+    Notebook 03's cells in one call: AdamW with warmup and linear decay, then per epoch a fresh
+    length-grouped order of batches (seeded by the epoch), one pass of `train_one_epoch`, and
+    `after_epoch(epoch)` when given (e.g. to evaluate on the validation split).
+    """
+    optimizer, scheduler = make_optimizer_and_scheduler(
+        model,
+        lr=recipe.lr,
+        num_training_steps=recipe.num_training_steps(len(dataset)),
+        warmup_ratio=recipe.warmup_ratio,
+        weight_decay=recipe.weight_decay,
+    )
+    losses = []
+    for epoch in range(recipe.num_epochs):
+        batches = make_batches(dataset, recipe.batch_size, pad_token_id, seed=epoch)
+        losses += train_one_epoch(
+            model, batches, optimizer, scheduler, device, recipe.max_grad_norm, progress
+        )
+        if after_epoch:
+            after_epoch(epoch)
+    return losses

@@ -2,14 +2,12 @@
 
 import pytest
 
-from bert_tutorial import align
 from bert_tutorial.align import (
     IGNORE_INDEX,
     EmptyWordError,
     SequenceTooLongError,
     align_labels,
     align_words,
-    classic_orig_to_tok_index,
     token_values_to_words,
 )
 from bert_tutorial.data import read_wnut16
@@ -37,14 +35,6 @@ def test_word_to_first_token_and_back(tokenizer):
     assert alignment.token_to_word[0] is None and alignment.token_to_word[-1] is None
     for word, positions in enumerate(alignment.word_to_tokens):
         assert all(alignment.token_to_word[p] == word for p in positions)
-
-
-def test_classic_loop_agrees_with_word_ids_on_every_wnut_tweet(tokenizer):
-    for sentence in read_wnut16():
-        alignment = align_words(sentence.words, tokenizer)
-        tokens, orig_to_tok_index = classic_orig_to_tok_index(sentence.words, tokenizer)
-        assert tokens == alignment.tokens, sentence.words
-        assert orig_to_tok_index == alignment.word_to_first_token, sentence.words
 
 
 def test_word_ids_agree_with_offset_mapping(tokenizer):
@@ -82,8 +72,6 @@ def test_words_without_tokens_raise_or_map_to_none(tokenizer):
     words = ["hello", "\u200b", "world"]  # a zero-width space normalises to nothing
     with pytest.raises(EmptyWordError, match=r"word 1 \('\\u200b'\) produces no tokens"):
         align_words(words, tokenizer)
-    with pytest.raises(EmptyWordError, match="word 1"):
-        classic_orig_to_tok_index(words, tokenizer)
     alignment = align_words(words, tokenizer, allow_empty_words=True)
     assert alignment.word_to_first_token == [1, None, 2]
     assert alignment.words_without_tokens == [1]
@@ -110,62 +98,6 @@ def test_too_long_sequences_raise_unless_truncated(tokenizer):
     assert not align_words(["short"], tokenizer).truncated
 
 
-@pytest.mark.parametrize(
-    ("words", "error", "message"),
-    [
-        ([], ValueError, "words is empty"),
-        ("a sentence", TypeError, r"split it first, e.g. text.split\(\)"),
-        (["ok", 3], TypeError, "word 1 is 3 of type int"),
-        (["ok", None], TypeError, "word 1 is None"),
-        ({"a": 1}, TypeError, "list or tuple of strings, got dict"),
-    ],
-)
-def test_bad_words_give_clear_errors(tokenizer, words, error, message):
-    with pytest.raises(error, match=message):
-        align_words(words, tokenizer)
-    with pytest.raises(error, match=message):
-        classic_orig_to_tok_index(words, tokenizer)
-
-
-@pytest.mark.parametrize(
-    ("labels", "error", "message"),
-    [
-        ([0, 1], ValueError, "got 2 labels for 3 words"),
-        ([0, 1, 2, 3], ValueError, "got 4 labels for 3 words"),
-        (["B-person", "O", "O"], TypeError, "map tag names with label2id"),
-        ([0, 1.0, 2], TypeError, "label 1 is 1.0"),
-        ("BIO", TypeError, "got str"),
-    ],
-)
-def test_bad_labels_give_clear_errors(tokenizer, labels, error, message):
-    alignment = align_words(["a", "b", "c"], tokenizer)
-    with pytest.raises(error, match=message):
-        align_labels(alignment, labels)
-
-
-def test_bad_max_length_and_slow_tokenizers_are_refused(tokenizer):
-    with pytest.raises(ValueError, match="exceeds the model's maximum of 512"):
-        align_words(["a"], tokenizer, max_length=1000)
-    with pytest.raises(ValueError, match="max_length must be an int >= 3"):
-        align_words(["a"], tokenizer, max_length=2)
-
-    class SlowTokenizer:
-        is_fast = False
-
-    with pytest.raises(TypeError, match="SlowTokenizer is not a fast tokenizer"):
-        align_words(["a"], SlowTokenizer())
-
-
-def test_token_values_must_match_the_token_count(tokenizer):
-    alignment = align_words(["a", "b"], tokenizer)
-    with pytest.raises(ValueError, match="got 3 token values for 4 tokens"):
-        token_values_to_words(alignment, [0, 1, 2])
-
-
-def test_check_words_returns_a_tuple():
-    assert align.check_words(["a", "b"]) == ("a", "b")
-
-
 def test_label_all_tokens_turns_b_into_i_on_continuation_pieces(tokenizer):
     from bert_tutorial.align import b_to_i_continuation
 
@@ -178,5 +110,3 @@ def test_label_all_tokens_turns_b_into_i_on_continuation_pieces(tokenizer):
     same = align_labels(alignment, [1, 0], label_all_tokens=True)
     assert same == [IGNORE_INDEX, 1, 1, 1, 0, IGNORE_INDEX]
     assert token_values_to_words(alignment, labels) == [1, 0]
-    with pytest.raises(ValueError, match="'B-x' has no matching 'I-x'"):
-        b_to_i_continuation(["O", "B-x"])

@@ -5,7 +5,6 @@ emoji, CJK, punctuation, digits, zero-width and control characters, very long wo
 strings. Only the documented errors may be raised.
 """
 
-import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +14,6 @@ from bert_tutorial.align import (
     SequenceTooLongError,
     align_labels,
     align_words,
-    classic_orig_to_tok_index,
     token_values_to_words,
 )
 
@@ -107,22 +105,3 @@ def test_only_documented_errors_and_nothing_lost_on_a_cut(words, tokenizer, max_
     # words are either mapped or reported as without tokens: none vanish silently
     mapped = [i for i, p in enumerate(cut.word_to_tokens) if p]
     assert sorted(mapped + cut.words_without_tokens) == list(range(len(words)))
-
-
-@property_settings
-@given(words=words_strategy)
-def test_the_classic_loop_agrees_with_word_ids(words, tokenizer):
-    try:
-        tokens, orig_to_tok_index = classic_orig_to_tok_index(words, tokenizer)
-    except EmptyWordError:
-        event("a word without tokens: both refuse")
-        with pytest.raises(EmptyWordError):
-            align_words(words, tokenizer, truncation=True)
-        return
-    if len(tokens) > tokenizer.model_max_length:
-        event("too long for the model")
-        return  # the classic loop never truncates; align_words refuses without truncation=True
-    event("compared")
-    alignment = align_words(words, tokenizer)
-    assert alignment.tokens == tokens
-    assert alignment.word_to_first_token == orig_to_tok_index

@@ -26,17 +26,6 @@ def test_badge_and_install_cell_agree_with_pyproject(path):
     assert colab_cells.problems(path) == []
 
 
-def test_links_point_at_this_repository_and_version():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    url, version = project["urls"]["Repository"], project["version"]
-    path = ROOT / "notebooks" / "01_tokenizer.ipynb"
-    badge = colab_cells.badge_source(path)
-    github = url.removeprefix("https://github.com/")
-    colab = f"https://colab.research.google.com/github/{github}/blob/v{version}/"
-    assert badge.endswith(f"({colab}notebooks/01_tokenizer.ipynb)")
-    assert f'"bert-tutorial @ git+{url}@v{version}"' in colab_cells.install_source()
-
-
 def test_install_cell_runs_only_in_colab_and_never_installs_torch():
     source = colab_cells.install_source()
     assert 'if "google.colab" in sys.modules:' in source
@@ -91,3 +80,13 @@ def test_the_install_comment_names_the_torch_requirement_of_pyproject():
     dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     torch = next(d for d in dependencies if d.startswith("torch"))
     assert f"the package asks only for {torch})" in colab_cells.install_source()
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in NOTEBOOKS if p.parent.name == "notebooks"], ids=lambda p: p.name
+)
+def test_each_chapter_ends_with_a_link_to_its_solutions(path):
+    last = nbformat.read(path, as_version=4).cells[-1].source
+    target = f"solutions/{path.stem}_solutions.ipynb"
+    assert f"]({target})" in last
+    assert (path.parent / target).is_file()

@@ -26,17 +26,12 @@ def test_movie_review_split_is_fixed_disjoint_and_complete():
     assert data.movie_review_splits(seed=1)["test"] != splits["test"]
 
 
-@pytest.mark.parametrize(
-    ("items", "fractions", "message"),
-    [
-        ([], (0.8, 0.1, 0.1), "empty dataset"),
-        ([1, 2, 3], (0.5, 0.5, 0.5), "summing to 1"),
-        ([1, 2, 3], (1.2, -0.1, -0.1), "non-negative"),
-    ],
-)
-def test_split_dataset_rejects_bad_input(items, fractions, message):
-    with pytest.raises(ValueError, match=message):
-        data.split_dataset(items, fractions=fractions)
+def test_wnut16_split_is_fixed_and_has_no_validation_part():
+    splits = data.wnut16_splits()
+    assert {k: len(v) for k, v in splits.items()} == {"train": 1915, "validation": 0, "test": 479}
+    assert data.wnut16_splits() == splits
+    together = sorted(map(repr, splits["train"] + splits["test"]))
+    assert together == sorted(map(repr, data.read_wnut16()))  # every tweet exactly once
 
 
 def test_wnut16_has_the_published_size_and_tag_set():

@@ -4,7 +4,7 @@ import pytest
 import torch
 from transformers import BertModel
 
-from bert_tutorial.embed import embed_sentences, mean_pool, pool
+from bert_tutorial.embed import embed_sentences, mean_pool
 from bert_tutorial.models import model_path
 
 SENTENCES = [
@@ -61,27 +61,6 @@ def test_every_strategy_gives_the_same_vectors_in_input_order(tokenizer, model, 
 def test_normalized_vectors_have_unit_length(tokenizer, model):
     vectors = embed_sentences(SENTENCES, tokenizer, model, normalize=True, progress=False)
     torch.testing.assert_close(vectors.norm(dim=-1), torch.ones(len(SENTENCES)))
-
-
-@pytest.mark.parametrize(
-    ("sentences", "options", "error", "message"),
-    [
-        ("one string", {}, TypeError, "wrap it"),
-        ([], {}, ValueError, "non-empty list"),
-        (["ok", 5], {}, TypeError, "sentence 1 is 5"),
-        (["ok"], {"pooling": "max"}, ValueError, "pooling must be one of"),
-        (["ok"], {"padding": "right"}, ValueError, "padding must be one of"),
-        (["ok"], {"batch_size": 0}, ValueError, "batch_size must be a positive int"),
-    ],
-)
-def test_bad_input_is_explained(tokenizer, model, sentences, options, error, message):
-    with pytest.raises(error, match=message):
-        embed_sentences(sentences, tokenizer, model, progress=False, **options)
-
-
-def test_pool_rejects_unknown_pooling():
-    with pytest.raises(ValueError, match="pooling"):
-        pool(None, torch.ones(1, 1), "sum")
 
 
 def test_padding_cost_counts_the_tokens_the_model_sees(tokenizer):

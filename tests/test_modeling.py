@@ -3,11 +3,11 @@
 import pytest
 import torch
 
-from bert_tutorial.modeling import BertSentenceClassifier, BertTokenTagger, check_labels
+from bert_tutorial.modeling import BertSentenceClassifier, BertTokenClassifier, freeze_layers
 from bert_tutorial.models import model_path
 
 
-@pytest.mark.parametrize("model_class", [BertSentenceClassifier, BertTokenTagger])
+@pytest.mark.parametrize("model_class", [BertSentenceClassifier, BertTokenClassifier])
 def test_from_pretrained_initialises_exactly_the_classifier(model_class):
     model, info = model_class.from_pretrained(model_path(), num_labels=3, output_loading_info=True)
     assert sorted(info["missing_keys"]) == ["classifier.bias", "classifier.weight"]
@@ -50,7 +50,7 @@ def test_cls_pooling_is_selected_by_config(tokenizer):
 
 
 def test_token_tagger_ignores_minus_100(tokenizer):
-    model = BertTokenTagger.from_pretrained(model_path(), num_labels=3).eval()
+    model = BertTokenClassifier.from_pretrained(model_path(), num_labels=3).eval()
     batch = tokenizer(["new york"], return_tensors="pt")
     labels = torch.tensor([[-100, 1, 2, -100]])
     outputs = model(**batch, labels=labels)
@@ -59,15 +59,26 @@ def test_token_tagger_ignores_minus_100(tokenizer):
     torch.testing.assert_close(outputs.loss, expected)
 
 
-@pytest.mark.parametrize("labels", [torch.tensor([0, 2]), torch.tensor([-1, 1])])
-def test_out_of_range_labels_are_explained(tokenizer, labels):
-    model = BertSentenceClassifier.from_pretrained(model_path(), num_labels=2)
-    batch = tokenizer(["a", "b"], return_tensors="pt")
-    with pytest.raises(ValueError, match=r"outside 0\.\.1"):
-        model(**batch, labels=labels)
+def test_freeze_layers_freezes_the_bottom_and_can_unfreeze_again():
+    model = BertTokenClassifier.from_pretrained(model_path(), num_labels=3)
+    freeze_layers(model, 2)
+    frozen = {name for name, p in model.named_parameters() if not p.requires_grad}
+    expected = {
+        name for name, _ in model.named_parameters()
+        if name.startswith(("bert.embeddings.", "bert.encoder.layer.0.", "bert.encoder.layer.1."))
+    }  # fmt: skip
+    assert frozen == expected
+    freeze_layers(model, 0, embeddings=False)
+    assert all(p.requires_grad for p in model.parameters())
 
 
-def test_check_labels_accepts_the_ignore_index():
-    check_labels(torch.tensor([-100, 0, 2]), 3, ignore_index=-100)
-    with pytest.raises(ValueError, match=r"label ids \[3\]"):
-        check_labels(torch.tensor([-100, 3]), 3, ignore_index=-100)
+def test_freeze_layers_reaches_the_body_of_a_built_in_model():
+    from transformers import BertForSequenceClassification
+
+    model = BertForSequenceClassification.from_pretrained(model_path(), num_labels=2)
+    freeze_layers(model, 6)
+    trainable = {name for name, p in model.named_parameters() if p.requires_grad}
+    assert trainable == {
+        "bert.pooler.dense.weight", "bert.pooler.dense.bias", "classifier.weight",
+        "classifier.bias",
+    }  # fmt: skip

@@ -1,32 +1,61 @@
-"""Code that notebook 03 writes out by hand agrees with the tested package versions."""
+"""Code the notebooks write out by hand agrees with the tested package versions of the same name."""
 
-import json
-from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import torch
+from hypothesis import event, given, settings
+from notebook_cells import definition, run_cell
+from test_align_properties import words_strategy
 
-from bert_tutorial import batching, modeling, training
+from bert_tutorial import batching, embed, modeling, training
+from bert_tutorial.align import align_words
+from bert_tutorial.data import read_wnut16
 from bert_tutorial.models import model_path
 from bert_tutorial.setup import seed_everything
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-NOTEBOOK = NOTEBOOKS / "03_finetuning_bert.ipynb"
+NB01, NB02 = "01_tokenizer.ipynb", "02_pretrained_bert.ipynb"
+NB03, NB04 = "03_finetuning_bert.ipynb", "04_token_classification.ipynb"
 TEXTS = ["a joy to watch", "dull", "one of the year's best films", "a tedious, overlong mess"]
 
 
-def notebook_definition(marker: str, namespace: dict, notebook: Path = NOTEBOOK) -> dict:
-    """Execute the notebook cell that contains `marker` in `namespace` and return it."""
-    cells = json.loads(notebook.read_text())["cells"]
-    sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-    matches = [s for s in sources if marker in s]
-    assert len(matches) == 1, f"expected one cell with {marker!r}, found {len(matches)}"
-    # The cell up to the block that defines the name: its imports, not the demo lines after it.
-    blocks = matches[0].split("\n\n\n")
-    end = next(i for i, block in enumerate(blocks) if marker in block)
-    source = "\n\n\n".join(blocks[: end + 1])
-    exec(compile(source, f"{NOTEBOOK.name}:{marker}", "exec"), namespace)
-    return namespace
+def notebook_01_loop(words, tokenizer):
+    """Run notebook 01's `orig_to_tok_index` cell on `words`; return (tokens, orig_to_tok_index)."""
+    presplit = SimpleNamespace(split=lambda: list(words))  # the cell splits `sentence` itself
+    namespace = {"sentence": presplit, "tokenizer": tokenizer, "print": lambda *args: None}
+    run_cell(NB01, "orig_to_tok_index = []", namespace)
+    return namespace["tokens"], namespace["orig_to_tok_index"]
+
+
+def test_notebook_01_loop_agrees_with_align_words_on_every_wnut_tweet(tokenizer):
+    for sentence in read_wnut16():
+        tokens, orig_to_tok_index = notebook_01_loop(sentence.words, tokenizer)
+        alignment = align_words(sentence.words, tokenizer)
+        assert tokens == alignment.tokens, sentence.words
+        assert orig_to_tok_index == alignment.word_to_first_token, sentence.words
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=words_strategy)
+def test_notebook_01_loop_agrees_with_align_words_on_hard_words(words, tokenizer):
+    if any(not tokenizer.tokenize(word) for word in words):
+        event("a word without tokens: the plain loop points it at the next word")
+        return
+    tokens, orig_to_tok_index = notebook_01_loop(words, tokenizer)
+    if len(tokens) > tokenizer.model_max_length:
+        event("too long for the model")
+        return
+    event("compared")
+    alignment = align_words(words, tokenizer)
+    assert alignment.tokens == tokens
+    assert alignment.word_to_first_token == orig_to_tok_index
+
+
+def test_notebook_02_mean_pool_matches_the_package():
+    mean_pool = definition(NB02, "def mean_pool", {})["mean_pool"]
+    hidden = torch.randn(3, 5, 4)
+    mask = torch.tensor([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1], [1, 0, 0, 0, 0]])
+    torch.testing.assert_close(mean_pool(hidden, mask), embed.mean_pool(hidden, mask))
 
 
 @pytest.fixture
@@ -35,9 +64,9 @@ def features(tokenizer):
     return [{"input_ids": ids, "labels": i % 2} for i, ids in enumerate(encoded["input_ids"])]
 
 
-def test_notebook_model_class_matches_the_package(tokenizer, features):
-    namespace = notebook_definition("class BertSentimentClassifier", {})
-    ours = namespace["BertSentimentClassifier"].from_pretrained(model_path(), num_labels=2).eval()
+def test_notebook_03_model_class_matches_the_package(tokenizer, features):
+    namespace = definition(NB03, "class BertSentenceClassifier")
+    ours = namespace["BertSentenceClassifier"].from_pretrained(model_path(), num_labels=2).eval()
     package = modeling.BertSentenceClassifier.from_pretrained(model_path(), num_labels=2).eval()
     package.load_state_dict(ours.state_dict())
     batch = batching.pad_batch(features, tokenizer.pad_token_id)
@@ -45,19 +74,47 @@ def test_notebook_model_class_matches_the_package(tokenizer, features):
     torch.testing.assert_close(ours(**batch).loss, package(**batch).loss)
 
 
-def test_notebook_collate_matches_pad_batch(tokenizer, features):
-    namespace = {"tokenizer": tokenizer, "torch": torch}
-    collate = notebook_definition("def collate", namespace)["collate"]
-    ours, package = collate(features), batching.pad_batch(features, tokenizer.pad_token_id)
-    for key in ("input_ids", "attention_mask", "labels"):
+@pytest.mark.parametrize("num_layers", [0, 2, 6])
+def test_notebook_03_freeze_layers_matches_the_package(num_layers):
+    freeze_layers = definition(NB03, "def freeze_layers")["freeze_layers"]
+    ours = freeze_layers(
+        modeling.BertSentenceClassifier.from_pretrained(model_path(), num_labels=2), num_layers
+    )
+    package = modeling.freeze_layers(
+        modeling.BertSentenceClassifier.from_pretrained(model_path(), num_labels=2), num_layers
+    )
+    trainable = [
+        {name for name, p in model.named_parameters() if p.requires_grad}
+        for model in (ours, package)
+    ]
+    assert trainable[0] == trainable[1]
+    assert "classifier.weight" in trainable[0]
+    assert not any(name.startswith("bert.embeddings.") for name in trainable[0])
+
+
+def test_notebook_03_dataset_matches_the_package(tokenizer):
+    namespace = definition(NB03, "def tokenize_sentences", {})
+    labels = [1, 0, 1, 0]
+    ours = namespace["tokenize_sentences"](TEXTS, labels, tokenizer)
+    package = training.tokenize_sentences(TEXTS, labels, tokenizer, num_labels=2)
+    assert type(ours).__name__ == type(package).__name__ == "TokenizedDataset"
+    assert ours.features == package.features and ours.lengths() == package.lengths()
+
+
+def test_notebook_03_pad_batch_matches_the_package(tokenizer, features):
+    namespace = definition(NB03, "def pad_batch", {"torch": torch})
+    ours = namespace["pad_batch"](features, tokenizer.pad_token_id)
+    package = batching.pad_batch(features, tokenizer.pad_token_id)
+    assert ours.keys() == package.keys()
+    for key in ours:
         assert torch.equal(ours[key], package[key]), key
 
 
-def test_notebook_training_loop_matches_the_package(tokenizer, features):
+def test_notebook_03_training_loop_matches_the_package(features):
     from tqdm.auto import tqdm
 
     namespace = {"device": torch.device("cpu"), "max_grad_norm": 1.0, "tqdm": tqdm, "torch": torch}
-    notebook_train = notebook_definition("def train_one_epoch", namespace)["train_one_epoch"]
+    notebook_train = definition(NB03, "def train_one_epoch", namespace)["train_one_epoch"]
     batches = [batching.pad_batch(features[:2], 0), batching.pad_batch(features[2:], 0)] * 2
     results = []
     for train in (notebook_train, None):
@@ -77,11 +134,20 @@ def test_notebook_training_loop_matches_the_package(tokenizer, features):
     assert results[0] == pytest.approx(results[1], rel=1e-6)
 
 
+def test_notebook_03_predict_logits_matches_the_package(tokenizer, features):
+    namespace = {"device": torch.device("cpu"), "torch": torch}
+    predict_logits = definition(NB03, "def predict_logits", namespace)["predict_logits"]
+    model = modeling.BertSentenceClassifier.from_pretrained(model_path(), num_labels=2)
+    batches = [batching.pad_batch(features[:3], 0), batching.pad_batch(features[3:], 0)]
+    ours = predict_logits(model, batches)
+    assert ours.shape == (len(features), 2)
+    assert torch.equal(ours, training.predict_logits(model, batches, torch.device("cpu")))
+
+
 def test_notebook_04_token_classifier_matches_the_package(tokenizer):
-    notebook = NOTEBOOKS / "04_token_classification.ipynb"
-    namespace = notebook_definition("class BertTokenClassifier", {}, notebook)
+    namespace = definition(NB04, "class BertTokenClassifier")
     ours = namespace["BertTokenClassifier"].from_pretrained(model_path(), num_labels=5).eval()
-    package = modeling.BertTokenTagger.from_pretrained(model_path(), num_labels=5).eval()
+    package = modeling.BertTokenClassifier.from_pretrained(model_path(), num_labels=5).eval()
     package.load_state_dict(ours.state_dict())
     batch = tokenizer(TEXTS, padding=True, return_tensors="pt")
     labels = torch.where(batch["attention_mask"] == 1, 2, -100)

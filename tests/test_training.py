@@ -3,11 +3,13 @@
 import pytest
 import torch
 
-from bert_tutorial.modeling import BertSentenceClassifier
+from bert_tutorial.batching import pad_batch
+from bert_tutorial.modeling import BertSentenceClassifier, freeze_layers
 from bert_tutorial.models import model_path
+from bert_tutorial.recipes import Recipe
 from bert_tutorial.setup import seed_everything
 from bert_tutorial.training import (
-    TokenizedDataset,
+    fine_tune,
     make_batches,
     make_optimizer_and_scheduler,
     predict_logits,
@@ -64,9 +66,7 @@ def test_a_few_training_steps_lower_the_loss(dataset, tokenizer):
 
 def test_train_step_updates_only_trainable_weights_and_clears_gradients(dataset, tokenizer):
     seed_everything(0)
-    model = BertSentenceClassifier.from_pretrained(model_path(), num_labels=2)
-    for parameter in model.bert.embeddings.parameters():
-        parameter.requires_grad = False
+    model = freeze_layers(BertSentenceClassifier.from_pretrained(model_path(), num_labels=2), 0)
     frozen = model.bert.embeddings.word_embeddings.weight.clone()
     head = model.classifier.weight.clone()
     optimizer, scheduler = make_optimizer_and_scheduler(
@@ -113,23 +113,33 @@ def test_save_and_reload_give_identical_logits(dataset, tokenizer, tmp_path):
     assert torch.equal(predict_logits(reloaded, batches, torch.device("cpu")), before)
 
 
-@pytest.mark.parametrize(
-    ("texts", "labels", "error", "message"),
-    [
-        ([], [], ValueError, "empty"),
-        (["a", "b"], [0], ValueError, "got 2 texts but 1 labels"),
-        (["a", "b"], [0, 2], ValueError, r"label 1 is 2; labels must be ints in 0\.\.1"),
-        (["a"], [-1], ValueError, "label 0 is -1"),
-        (["a"], [1.0], ValueError, "label 0 is 1.0"),
-    ],
-)
-def test_bad_training_data_is_explained(tokenizer, texts, labels, error, message):
-    with pytest.raises(error, match=message):
-        tokenize_sentences(texts, labels, tokenizer, num_labels=2)
+def test_fine_tune_runs_the_recipe_epoch_by_epoch(dataset, tokenizer):
+    seed_everything(0)
+    model = BertSentenceClassifier.from_pretrained(model_path(), num_labels=2)
+    recipe = Recipe(lr=1e-4, batch_size=3, num_epochs=2, num_frozen_layers=0)
+    epochs = []
+    losses = fine_tune(model, dataset, recipe, torch.device("cpu"), pad_token_id=0,
+                       progress=False, after_epoch=epochs.append)  # fmt: skip
+    assert epochs == [0, 1]
+    assert len(losses) == recipe.num_training_steps(len(dataset)) == 2 * 3
+    seed_everything(0)
+    again = BertSentenceClassifier.from_pretrained(model_path(), num_labels=2)
+    optimizer, scheduler = make_optimizer_and_scheduler(again, lr=1e-4, num_training_steps=6)
+    by_hand = []
+    for epoch in range(2):
+        batches = make_batches(dataset, 3, 0, seed=epoch)
+        by_hand += train_one_epoch(again, batches, optimizer, scheduler, "cpu", progress=False)
+    assert losses == pytest.approx(by_hand, rel=1e-6)
 
 
-def test_empty_or_untokenized_datasets_are_refused():
-    with pytest.raises(ValueError, match="empty"):
-        TokenizedDataset([])
-    with pytest.raises(KeyError, match="tokenize the texts first"):
-        TokenizedDataset([{"text": "hello"}])
+def test_predict_logits_pads_token_logits_of_batches_of_different_widths(tokenizer):
+    from bert_tutorial.modeling import BertTokenClassifier
+
+    model = BertTokenClassifier.from_pretrained(model_path(), num_labels=3)
+    features = [{"input_ids": ids} for ids in tokenizer(["a b c d e f", "a", "b c"])["input_ids"]]
+    batches = [pad_batch(features[:1], 0), pad_batch(features[1:], 0)]
+    logits = predict_logits(model, batches, torch.device("cpu"))
+    assert logits.shape == (3, 8, 3)
+    alone = predict_logits(model, [pad_batch(features[2:], 0)], torch.device("cpu"))
+    torch.testing.assert_close(logits[2, :4], alone[0], atol=1e-5, rtol=1e-4)
+    assert torch.equal(logits[1:, 4:], torch.zeros(2, 4, 3))  # past its batch's width: zeros
