@@ -8,6 +8,13 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb)) $(sort $(wildcard notebo
 # runs it with the network on where network namespaces are not allowed.
 OFFLINE ?= scripts/offline
 CHROMIUM := /usr/bin/chromium
+# torch is pinned once, in requirements.in (and so in requirements.lock); everything else reads it.
+TORCH_PIN := $(shell grep '^torch==' requirements.lock)
+# On Linux, set-up takes torch's CPU build from PyTorch's own index; `make venv TORCH_INDEX=`
+# takes PyPI's torch instead (the CUDA build on Linux, several GB more).
+TORCH_INDEX ?= $(if $(filter Linux,$(shell uname -s)),https://download.pytorch.org/whl/cpu)
+# JupyterLab refuses to start as root (classroom containers often are) unless told it may.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
 .PHONY: help venv assets browser run lab test test-unit test-notebooks test-latest bench bench-quick lint colab outputs lock clean
@@ -17,6 +24,10 @@ help: ## List the targets
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+# torch first, from PyTorch's CPU index on Linux (PyPI's Linux torch is the multi-GB CUDA build);
+# the lock's torch pin is then already met.
+	$(if $(TORCH_INDEX),$(PY) -m pip install --quiet --disable-pip-version-check --no-compile \
+	  --no-deps --index-url $(TORCH_INDEX) $(TORCH_PIN))
 # Byte-code is compiled on first import instead of for every file at install (faster set-up).
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
@@ -37,11 +48,11 @@ run: assets ## Execute every notebook headless; rendered copies and plots go to 
 	$(PY) scripts/run_notebooks.py --out build $(NOTEBOOKS)
 
 lab: assets ## Open the notebooks in JupyterLab
-	$(VENV)/bin/jupyter lab notebooks
+	$(VENV)/bin/jupyter lab $(LAB_ROOT) notebooks
 
-test: lint assets browser ## Run everything offline: lint, unit tests, nbval, browser test, quick benchmark
+test: lint assets ## Run everything offline: lint, unit tests, nbval, browser test, quick benchmark
 	$(OFFLINE) $(PY) -m pytest
-	$(PY) bench/run.py --quick
+	$(PY) -m bench --quick
 
 test-unit: assets ## Run the package's unit tests only
 	$(PY) -m pytest tests
@@ -51,17 +62,17 @@ test-notebooks: assets ## Re-execute every notebook and compare with its stored 
 
 test-latest: assets ## Colab-like run: newest transformers, package installed from a wheel, no output comparison
 	rm -rf build/latest-venv && $(PYTHON) -m venv build/latest-venv
-	build/latest-venv/bin/pip install --quiet --disable-pip-version-check torch==2.13.0
+	build/latest-venv/bin/pip install --quiet --disable-pip-version-check $(TORCH_PIN)
 	build/latest-venv/bin/pip install --quiet --disable-pip-version-check --upgrade \
 	  transformers . nbclient nbconvert ipykernel
 	build/latest-venv/bin/python scripts/run_notebooks.py --out build/latest --warnings \
 	  $(NOTEBOOKS)
 
-bench: assets ## Measure everything on this machine; writes bench/results.{json,md,png}
-	$(PY) bench/run.py
+bench: assets ## Measure everything; writes bench/results.{json,md,png}; fails on a missed target
+	$(PY) -m bench
 
 bench-quick: assets ## Run the benchmark code on small sizes (checks it works; part of make test)
-	$(PY) bench/run.py --quick
+	$(PY) -m bench --quick
 
 lint: $(STAMP) ## Check style with ruff and the Colab cells against pyproject.toml
 	$(VENV)/bin/ruff check bert_tutorial tests scripts notebooks bench
@@ -80,5 +91,5 @@ lock: ## Re-resolve requirements.in into requirements.lock in a scratch venv
 	  build/lock-venv/bin/pip freeze | sed 's/^torch==\(.*\)+cpu$$/torch==\1/'; } > requirements.lock
 	rm -rf build/lock-venv
 
-clean: ## Remove .venv and build/ (the asset cache is kept)
-	rm -rf $(VENV) build
+clean: ## Remove .venv, build/ and the notebooks' saved models (the asset cache is kept)
+	rm -rf $(VENV) build notebooks/outputs notebooks/solutions/outputs

@@ -1,0 +1,79 @@
+"""Command line of `make bench` (see the package docstring)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from bench.baseline import bench_baseline
+from bench.common import ROOT, load_tokenizer, machine_info, review_datasets
+from bench.embed import bench_embed
+from bench.finetune import bench_finetune
+from bench.flops import bench_flops
+from bench.ner import bench_ner
+from bench.padding import bench_padding
+from bench.report import verdict, write_reports
+from bench.trainer import bench_trainer
+from bert_tutorial.data import movie_review_splits
+from bert_tutorial.models import model_path
+from bert_tutorial.setup import setup_notebook
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="the tutorial's benchmarks"
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes, to check the code runs")
+    parser.add_argument("--out", type=Path, help="folder (default: bench/, or build/bench-quick/)")
+    parser.add_argument("--only", help="comma-separated measurements to rerun, merged into results")
+    parser.add_argument(
+        "--check", action="store_true", help="render and judge the stored results, run nothing"
+    )
+    args = parser.parse_args()
+    out = args.out or (ROOT / "build" / "bench-quick" if args.quick else ROOT / "bench")
+    readme = ROOT / "README.md" if out == ROOT / "bench" else None  # the README shows bench/
+    if args.check:  # the report is derived from results.json: render it again, then judge
+        results = json.loads((out / "results.json").read_text())
+        write_reports(results, out, readme)
+        print((out / "results.md").read_text())
+        return verdict(results)
+
+    from transformers import BertConfig
+
+    device = setup_notebook(seed=0)
+    tokenizer = load_tokenizer()
+    datasets = review_datasets(tokenizer, 64 if args.quick else None)
+    splits = movie_review_splits()
+    sample = [r.text for r in splits["test"][: 32 if args.quick else 512]]
+    embed_sample = [r.text for r in splits["train"][: 64 if args.quick else 2000]]
+    results: dict = {"quick": args.quick, "machine": machine_info()}
+    only = set(args.only.split(",")) if args.only else None
+    if only and (out / "results.json").is_file():
+        results = {**json.loads((out / "results.json").read_text()), "machine": machine_info()}
+    steps = {
+        "finetune": lambda: bench_finetune(tokenizer, datasets, device),
+        "trainer": lambda: bench_trainer(tokenizer, datasets, device, results["finetune"],
+                                         ROOT / "build" / "trainer-tmp"),
+        "embed": lambda: bench_embed(tokenizer, embed_sample, device),
+        "padding": lambda: bench_padding(tokenizer, sample, device),
+        "flops": lambda: bench_flops(results["finetune"], len(datasets["train"]),
+                                     BertConfig.from_pretrained(model_path())),
+        "baseline": lambda: bench_baseline(tokenizer, device, quick=args.quick),
+        "ner": lambda: bench_ner(tokenizer, device, quick=args.quick),
+    }  # fmt: skip
+    for name, step in steps.items():
+        if only and name not in only:
+            continue
+        start = time.perf_counter()
+        results[name] = step()
+        print(f"{name:<9} {time.perf_counter() - start:6.1f} s  {json.dumps(results[name])[:150]}",
+              flush=True)  # fmt: skip
+    write_reports(results, out, readme)
+    print((out / "results.md").read_text())
+    return verdict(results)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

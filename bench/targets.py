@@ -1,0 +1,69 @@
+"""The targets, as data: one row per target drives the report, the chart's notes and the exit code.
+
+`value` reads the judged figure from the results, `shown` formats the row's result for people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Target:
+    """One promise: `value(results)` must be `op` (">=" or "<=") `bound`."""
+
+    label: str
+    value: Callable[[dict], float]
+    op: str
+    bound: float
+    shown: Callable[[dict], str]
+    unit: str = ""
+
+    def met(self, results: dict) -> bool:
+        """Whether the measured figure meets the target."""
+        value = self.value(results)
+        return value >= self.bound if self.op == ">=" else value <= self.bound
+
+    @property
+    def text(self) -> str:
+        return f"{'≥' if self.op == '>=' else '≤'} {self.bound:g}{self.unit}"
+
+
+TARGETS = (
+    Target("fine-tune (notebook 03 recipe): test accuracy",
+           lambda r: r["finetune"]["test_accuracy"], ">=", 0.83,
+           lambda r: f"{r['finetune']['test_accuracy']:.3f}"),
+    Target("fine-tune: training time",
+           lambda r: r["finetune"]["train_seconds"], "<=", 180,
+           lambda r: f"{r['finetune']['train_seconds']:.0f} s", " s"),
+    Target("fine-tuning over the frozen-feature baseline (notebook 02), accuracy points",
+           lambda r: 100 * (r["finetune"]["test_accuracy"] - r["baseline"]["test_accuracy"]), ">=", 0.1,
+           lambda r: f"{r['finetune']['test_accuracy']:.3f} vs {r['baseline']['test_accuracy']:.3f} ({100 * (r['finetune']['test_accuracy'] - r['baseline']['test_accuracy']):+.1f})",
+           " points"),
+    Target("our loop vs Trainer: examples/s, ratio",
+           lambda r: r["trainer"]["ratio"], ">=", 1.0,
+           lambda r: f"{r['trainer']['ours_examples_per_s']:.1f} vs {r['trainer']['trainer_examples_per_s']:.1f} (×{r['trainer']['ratio']:.2f})"),
+    Target("our loop vs Trainer: test accuracy gap, points",
+           lambda r: abs(r["trainer"]["accuracy_gap_points"]), "<=", 0.5,
+           lambda r: f"{r['trainer']['ours_accuracy']:.3f} vs {r['trainer']['trainer_accuracy']:.3f}",
+           " points"),
+    Target("embed_sentences vs sentence-transformers: sentences/s, ratio",
+           lambda r: r["embed"]["ratio"], ">=", 1.0,
+           lambda r: f"{r['embed']['ours_sentences_per_s']:.0f} vs {r['embed']['st_sentences_per_s']:.0f} (×{r['embed']['ratio']:.2f})"),
+    Target("embed_sentences vs sentence-transformers: min cosine",
+           lambda r: r["embed"]["min_cosine"], ">=", 0.9999,
+           lambda r: f"{r['embed']['min_cosine']:.6f}"),
+    Target("padding: dynamic + sorted over pad to 128, sentences/s ratio",
+           lambda r: r["padding"]["ratio_sorted_vs_max"], ">=", 2.0,
+           lambda r: f"{r['padding']['pad_to_128_sentences_per_s']:.0f} / {r['padding']['dynamic_sentences_per_s']:.0f} / {r['padding']['dynamic_sorted_sentences_per_s']:.0f} (×{r['padding']['ratio_sorted_vs_max']:.1f})"),
+    Target("training GFLOP/s as a fraction of fp32 matmul GFLOP/s",
+           lambda r: r["flops"]["fraction"], ">=", 0.6,
+           lambda r: f"{r['flops']['train_gflops_per_s']:.0f} vs {r['flops']['matmul_gflops_per_s']:.0f} ({r['flops']['fraction']:.0%})"),
+    Target("NER (notebook 04 recipe): entity micro F1",
+           lambda r: r["ner"]["f1"], ">=", 0.45,
+           lambda r: f"{r['ner']['f1']:.3f}"),
+    Target("NER: training time",
+           lambda r: r["ner"]["train_seconds"], "<=", 240,
+           lambda r: f"{r['ner']['train_seconds']:.0f} s", " s"),
+)  # fmt: skip

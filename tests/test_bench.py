@@ -1,0 +1,55 @@
+"""The benchmark's judge: targets as data decide the report and the exit code."""
+
+import copy
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from bench.report import README_BLOCK, markdown_table, problems, verdict
+from bench.targets import TARGETS
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = json.loads((ROOT / "bench" / "results.json").read_text())
+
+
+@pytest.fixture
+def results():
+    return copy.deepcopy(RESULTS)
+
+
+def test_the_committed_results_meet_every_target(results):
+    assert problems(results) == []
+    assert markdown_table(results).count("| met |") == len(TARGETS)
+
+
+def test_a_missed_target_fails_a_full_run_and_shows_in_the_report(results, capsys):
+    results["finetune"]["test_accuracy"] = 0.80
+    found = problems(results)
+    assert len(found) == 1 and "test accuracy: 0.8, target ≥ 0.83 MISSED" in found[0]
+    assert "| 0.800 | ≥ 0.83 | **missed** |" in markdown_table(results)
+    assert verdict(results) == 1
+    assert "FAILED" in capsys.readouterr().out
+
+
+def test_an_upper_bound_is_judged_too(results):
+    results["ner"]["train_seconds"] = 241.0
+    assert problems(results) == ["NER: training time: 241, target ≤ 240 s MISSED"]
+
+
+def test_a_quick_run_judges_only_that_every_figure_is_there_and_finite(results):
+    results["quick"] = True
+    results["finetune"]["test_accuracy"] = 0.5  # small sizes: targets are not judged
+    assert problems(results) == []
+    results["embed"]["ratio"] = math.nan
+    del results["ner"]
+    found = problems(results)
+    assert any("embed.ratio is nan" in p for p in found)
+    assert any("no figure 'ner'" in p for p in found)
+
+
+def test_the_readme_shows_the_committed_report():
+    readme = (ROOT / "README.md").read_text()
+    table = (ROOT / "bench" / "results.md").read_text()
+    assert f"{README_BLOCK[0]}{table}{README_BLOCK[1]}" in readme
