@@ -32,6 +32,9 @@ def execute(path: Path, timeout: int) -> nbformat.NotebookNode:
         timeout=timeout,
         kernel_name="python3",
         record_timing=False,  # timestamps would change the stored file on every run
+        # The kernel talks to us over loopback only; its "running over TCP without encryption"
+        # warning, printed once per notebook, is noise here.
+        extra_arguments=["--log-level=ERROR"],
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()

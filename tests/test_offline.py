@@ -3,10 +3,12 @@ really gone, and the tutorial still loads its model and data from the verified c
 
 import os
 import socket
+import subprocess
+import sys
 
 import pytest
 
-from bert_tutorial import assets
+from bert_tutorial import assets, models
 from bert_tutorial.data import read_wnut16
 from bert_tutorial.models import load_tokenizer_and_model
 
@@ -39,3 +41,29 @@ def test_a_missing_asset_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "empty-cache"))
     with pytest.raises(assets.AssetError, match="make assets"):
         assets.fetch("wnut16")
+
+
+NOTEBOOK_CALL = """
+import time
+from transformers import BertTokenizer
+from bert_tutorial.models import ModelNotAvailableError, model_path
+start = time.monotonic()
+try:
+    tokenizer = BertTokenizer.from_pretrained(model_path())  # as notebook 01 loads it
+    print("loaded", len(tokenizer))
+except ModelNotAvailableError as error:
+    print("refused", round(time.monotonic() - start, 1), "while online" in str(error))
+"""
+
+
+def test_a_hub_name_without_network_fails_within_seconds_with_the_fix(tmp_path):
+    environment = {
+        **os.environ, models.MODEL_ENV: "bert-base-uncased", "HF_HOME": str(tmp_path / "hub"),
+    }  # fmt: skip
+    for switch in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):  # a learner who set neither
+        environment.pop(switch, None)
+    result = subprocess.run([sys.executable, "-c", NOTEBOOK_CALL], env=environment,
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    verdict, seconds, names_the_fix = result.stdout.split()
+    assert verdict == "refused" and names_the_fix == "True", result.stdout + result.stderr
+    assert float(seconds) < 10

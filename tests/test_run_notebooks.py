@@ -1,6 +1,8 @@
 """scripts/run_notebooks.py: the deprecation report of `make test-latest`."""
 
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -31,3 +33,16 @@ def test_warning_lines_collects_each_deprecation_once_from_stderr_only():
         "FutureWarning: `foo` is deprecated, use `bar`",
         "baz will be removed in v6",
     ]
+
+
+def test_running_a_notebook_prints_no_kernel_noise(tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    nbformat.write(notebook, tmp_path / "tiny.ipynb")
+    script = ROOT / "scripts" / "run_notebooks.py"
+    out = tmp_path / "out"
+    command = [sys.executable, str(script), "--out", str(out), str(tmp_path / "tiny.ipynb")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert "without encryption" not in result.stdout + result.stderr
+    executed = nbformat.read(out / "tiny.ipynb", as_version=4)
+    assert executed.cells[0].outputs[0]["text"] == "42\n"

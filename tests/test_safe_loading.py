@@ -1,7 +1,6 @@
 """Safe loading: weights come from safetensors only; no remote code; no pickle loading."""
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -25,15 +24,6 @@ def test_no_source_trusts_remote_code():
     assert offenders == []
 
 
-def test_every_torch_load_is_weights_only():
-    calls = [
-        (path.name, call)
-        for path, text in project_sources().items()
-        for call in re.findall(r"torch\.load\([^)]*\)", text)
-    ]
-    assert [c for c in calls if "weights_only=True" not in c[1]] == []
-
-
 def test_the_packaged_model_ships_safetensors_and_no_pickle():
     names = {p.name for p in Path(model_path()).iterdir()}
     assert "model.safetensors" in names
@@ -47,5 +37,5 @@ def test_a_folder_with_only_pickled_weights_is_refused(tmp_path):
     config = json.loads((source / "config.json").read_text())
     torch.save({"bert.embeddings.word_embeddings.weight": torch.zeros(config["vocab_size"], 4)},
                tmp_path / "pytorch_model.bin")  # fmt: skip
-    with pytest.raises(ModelNotAvailableError, match="weights load from safetensors only"):
+    with pytest.raises(ModelNotAvailableError, match="lacks model.safetensors.*safetensors only"):
         load_tokenizer_and_model(str(tmp_path))
