@@ -58,7 +58,7 @@ def main() -> int:
                                          ROOT / "build" / "trainer-tmp"),
         "embed": lambda: bench_embed(tokenizer, embed_sample, device),
         "padding": lambda: bench_padding(tokenizer, sample, device),
-        "flops": lambda: bench_flops(results["finetune"], len(datasets["train"]),
+        "flops": lambda: bench_flops(tokenizer, datasets, device,
                                      BertConfig.from_pretrained(model_path())),
         "baseline": lambda: bench_baseline(tokenizer, device, quick=args.quick),
         "ner": lambda: bench_ner(tokenizer, device, quick=args.quick),

@@ -8,10 +8,13 @@ python scripts/run_notebooks.py --warnings --out build/latest notebooks/*.ipynb 
 from __future__ import annotations
 
 import argparse
+import copy
+import html
 import os
 import re
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
@@ -20,6 +23,9 @@ from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 
 WARNING_LINE = re.compile(r"(Deprecat|FutureWarning|will be removed)", re.IGNORECASE)
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\(([^)]*)\)")  # a remote image
+HERE = Path(__file__).resolve().parent
 KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -39,6 +45,42 @@ def execute(path: Path, timeout: int) -> nbformat.NotebookNode:
     )
     client.execute()
     return notebook
+
+
+def offline_copy(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a copy that renders with no network: widgets as their last text, the badge a link."""
+    notebook = copy.deepcopy(notebook)
+    widgets = notebook.metadata.pop("widgets", {})  # without it, no widget script is loaded
+    states = widgets.get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = BADGE.sub(r"[Open in Colab](\1)", cell.source)
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).pop(WIDGET_VIEW, None)
+            if view is not None:
+                text = widget_text(view.get("model_id", ""), states)
+                output["data"]["text/plain"] = text or output["data"].get("text/plain", "")
+    return notebook
+
+
+def widget_text(model_id: str, states: dict) -> str | None:
+    """Return what a tqdm progress bar showed last, as tqdm prints it in a terminal."""
+    children = states.get(model_id, {}).get("state", {}).get("children", [])
+    parts = []
+    for child in children:
+        state = states.get(child.removeprefix("IPY_MODEL_"), {}).get("state", {})
+        if "max" in state:  # the bar itself
+            filled = round(10 * state["value"] / state["max"]) if state["max"] else 0
+            parts.append("|" + "█" * filled + " " * (10 - filled) + "|")
+        else:
+            parts.append(html.unescape(state.get("value", "")).replace("\u2007", " "))
+    return "".join(parts) or None
+
+
+def export_html(notebook: nbformat.NotebookNode) -> str:
+    """Return the notebook as one HTML page that reads completely offline."""
+    exporter = HTMLExporter(extra_template_paths=[str(HERE)], template_file="offline.html.j2")
+    return exporter.from_notebook_node(offline_copy(notebook))[0]
 
 
 def warning_lines(notebook: nbformat.NotebookNode) -> list[str]:
@@ -89,8 +131,8 @@ def main() -> int:
             else:
                 args.out.mkdir(parents=True, exist_ok=True)
                 nbformat.write(notebook, args.out / path.name)
-                html, _ = HTMLExporter().from_notebook_node(notebook)
-                (args.out / path.with_suffix(".html").name).write_text(html, encoding="utf-8")
+                page = export_html(notebook)
+                (args.out / path.with_suffix(".html").name).write_text(page, encoding="utf-8")
                 where = str(args.out / path.with_suffix(".html").name)
         else:
             where = "-"
@@ -100,7 +142,8 @@ def main() -> int:
         report = (args.out or Path("build")) / "warnings.txt"
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
-        print(f"{len(lines)} distinct deprecation warnings (listed in {report})")
+        libraries = ", ".join(f"{name} {version(name)}" for name in ("torch", "transformers"))
+        print(f"{len(lines)} distinct deprecation warnings with {libraries} (listed in {report})")
         for line in lines:
             print(f"  {line}")
     return 1 if failed else 0

@@ -5,6 +5,7 @@ never touched), runs all cells from the Run menu, and checks that every cell ran
 an error, and the seed sentence's tokens appear. A screenshot is saved under build/browser/.
 """
 
+import importlib.util
 import json
 import os
 import re
@@ -142,3 +143,37 @@ def test_notebook_01_runs_in_jupyterlab_in_chromium(jupyterlab, tokenizer):
     assert "Traceback" not in text
     assert str(tokenizer.tokenize(SEED_SENTENCE)) in text
     assert screenshot.stat().st_size > 10_000
+
+
+EVERY_IMAGE_LOADED = "() => [...document.images].map(i => i.complete && i.naturalWidth > 0)"
+
+
+def test_make_run_html_reads_completely_offline(tmp_path):
+    """make run's HTML copy of notebook 03: progress bars as text, every image shown, no fetch."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing; `make browser` installs Debian's Chromium")
+    script = ROOT / "scripts" / "run_notebooks.py"
+    spec = importlib.util.spec_from_file_location("run_notebooks", script)
+    run_notebooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_notebooks)
+    notebook = nbformat.read(ROOT / "notebooks" / "03_finetuning_bert.ipynb", as_version=4)
+    page_file = tmp_path / "03_finetuning_bert.html"
+    page_file.write_text(run_notebooks.export_html(notebook), encoding="utf-8")
+    remote = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.on("request", lambda request: remote.append(request.url)
+                if not request.url.startswith(("file:", "data:")) else None)  # fmt: skip
+        page.goto(page_file.as_uri(), wait_until="load")
+        text = page.locator("body").inner_text()
+        images = page.evaluate(EVERY_IMAGE_LOADED)
+        browser.close()
+    assert remote == []
+    assert re.search(r"Training: 100%\|█+\| 265/265", text)
+    outputs = [output for cell in notebook.cells for output in cell.get("outputs", [])]
+    plots = [output for output in outputs if "image/png" in output.get("data", {})]
+    assert len(images) == len(plots) and all(images)  # every plot shown; no remote badge image
+    assert "Open in Colab" in text

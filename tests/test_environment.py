@@ -1,11 +1,13 @@
 """The conda environment, the lock file and the package metadata describe the same pins."""
 
+import os
 import platform
 import re
 import subprocess
 from pathlib import Path
 
 import tomllib
+from notebook_cells import cell_source
 
 ROOT = Path(__file__).resolve().parents[1]
 CONDA_TO_PYPI = {"pytorch": "torch"}
@@ -94,3 +96,31 @@ def test_the_cuda_switch_leaves_torch_to_pypi():
 
 def test_conda_takes_the_cpu_build_of_pytorch():
     assert re.search(r"^\s+- pytorch=[^=\s]+=cpu_\*", (ROOT / "environment.yml").read_text(), re.M)
+
+
+def test_the_colab_canary_takes_the_newest_torch_and_transformers():
+    command = ["make", "-n", "test-latest"]
+    dry_run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    lines = dry_run.replace("\\\n", " ").splitlines()  # join continued lines
+    install = next(line for line in lines if "latest-venv/bin/pip install" in line)
+    assert "--upgrade" in install and " torch " in install and "torch==" not in install
+    pinned = subprocess.run([*command, "LATEST_TORCH=torch==2.0"], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout  # fmt: skip
+    assert "torch==2.0" in pinned
+
+
+def test_jupyterlab_is_allowed_to_start_as_root_and_only_then():
+    dry_run = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout  # fmt: skip
+    lab = next(line for line in dry_run.splitlines() if "jupyter lab" in line)
+    assert ("--allow-root" in lab) == (os.geteuid() == 0)
+
+
+def test_notebook_03_saves_into_an_ignored_folder_that_make_clean_removes():
+    source = cell_source("03_finetuning_bert.ipynb", "save_dir = ")
+    folder = "notebooks/" + re.search(r'save_dir = Path\("(\w+)"\)', source).group(1)
+    ignored = subprocess.run(["git", "check-ignore", "-q", f"{folder}/model.safetensors"], cwd=ROOT)
+    assert ignored.returncode == 0, f"{folder} is not git-ignored"
+    clean = subprocess.run(["make", "-n", "clean"], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout  # fmt: skip
+    assert folder in clean.split()
