@@ -14,6 +14,7 @@ from bench.finetune import bench_finetune
 from bench.flops import bench_flops
 from bench.ner import bench_ner
 from bench.padding import bench_padding
+from bench.pipeline import bench_pipeline
 from bench.report import verdict, write_reports
 from bench.trainer import bench_trainer
 from bert_tutorial.data import movie_review_splits
@@ -47,6 +48,7 @@ def main() -> int:
     datasets = review_datasets(tokenizer, 64 if args.quick else None)
     splits = movie_review_splits()
     sample = [r.text for r in splits["test"][: 32 if args.quick else 512]]
+    test_sentences = [r.text for r in splits["test"][: 64 if args.quick else None]]
     embed_sample = [r.text for r in splits["train"][: 64 if args.quick else 2000]]
     results: dict = {"quick": args.quick, "machine": machine_info()}
     only = set(args.only.split(",")) if args.only else None
@@ -62,6 +64,7 @@ def main() -> int:
                                      BertConfig.from_pretrained(model_path())),
         "baseline": lambda: bench_baseline(tokenizer, device, quick=args.quick),
         "ner": lambda: bench_ner(tokenizer, device, quick=args.quick),
+        "pipeline": lambda: bench_pipeline(tokenizer, test_sentences, device),
     }  # fmt: skip
     for name, step in steps.items():
         if only and name not in only:

@@ -5,7 +5,7 @@ is the specification. Everywhere else the package lets torch and transformers re
 
 import pytest
 
-from bert_tutorial import align, assets, embed, models, ner, training
+from bert_tutorial import align, assets, embed, family, models, ner, pipelines, training
 from bert_tutorial.data import TaggedSentence
 
 ALIGNMENT = align.WordAlignment(
@@ -13,6 +13,13 @@ ALIGNMENT = align.WordAlignment(
     token_to_word=[None, 0, None], word_to_tokens=[(1,)], truncated=False,
 )  # fmt: skip
 LABEL2ID = {"O": 0, "B-geo-loc": 1, "I-geo-loc": 2}
+
+
+def sentence_classifier():
+    from bert_tutorial.modeling import BertSentenceClassifier
+
+    return BertSentenceClassifier.from_pretrained(models.model_path(), num_labels=2)
+
 
 # (case id, call taking the tokenizer, exception, regex the message must match)
 CASES = [
@@ -48,6 +55,9 @@ CASES = [
     ("class label out of range", lambda t: training.tokenize_sentences(["a"], [2], t, num_labels=2), ValueError, r"label 0 is 2; labels must be ints in 0..1"),
     ("negative class label", lambda t: training.tokenize_sentences(["a"], [-1], t, num_labels=2), ValueError, "label 0 is -1"),
     ("class label a float", lambda t: training.tokenize_sentences(["a"], [1.0], t, num_labels=2), ValueError, "label 0 is 1.0"),
+    # models and tasks of notebook 05
+    ("family name not in the table", lambda t: family.describe("GPT-2"), KeyError, "no family member 'GPT-2'; choose one of: BERT-base"),
+    ("pipeline task the model cannot do", lambda t: pipelines.task_pipeline("token-classification", sentence_classifier(), t), ValueError, "2-D logits, one row per text.*use task='text-classification'"),
     # word-tagged sentences (notebook 04)
     ("encode no sentences", lambda t: ner.encode_tagged([], t, LABEL2ID), ValueError, "at least one tagged sentence"),
     ("words and tags mismatch", lambda t: ner.encode_tagged([TaggedSentence(("a", "b"), ("O",))], t, LABEL2ID), ValueError, "2 words but 1 tags"),
