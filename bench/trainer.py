@@ -18,7 +18,12 @@ import torch
 
 from bench.common import new_classifier, test_accuracy
 from bert_tutorial.recipes import SENTIMENT_RECIPE as RECIPE
-from bert_tutorial.training import make_batches, make_optimizer_and_scheduler, train_step
+from bert_tutorial.training import (
+    make_batches,
+    make_optimizer_and_scheduler,
+    train_step,
+    trainer_arguments,
+)
 
 TRAINER_OPTIONS = (
     "train_sampling_strategy=group_by_length, DataCollatorWithPadding, its default optim "
@@ -95,28 +100,9 @@ def lockstep_callback(tokenizer, datasets, device):
 
 def trainer_run(tokenizer, datasets, device, workdir: Path, callbacks=()):
     """Train the same model with transformers' Trainer; return (trainer, seconds in train())."""
-    from transformers import DataCollatorWithPadding, Trainer, TrainingArguments
+    from transformers import DataCollatorWithPadding, Trainer
 
-    steps = RECIPE.num_training_steps(len(datasets["train"]))
-    arguments = TrainingArguments(
-        output_dir=str(workdir),
-        per_device_train_batch_size=RECIPE.batch_size,
-        per_device_eval_batch_size=128,
-        num_train_epochs=RECIPE.num_epochs,
-        learning_rate=RECIPE.lr,
-        lr_scheduler_type="linear",
-        warmup_steps=int(RECIPE.warmup_ratio * steps),
-        weight_decay=RECIPE.weight_decay,
-        max_grad_norm=RECIPE.max_grad_norm,
-        seed=RECIPE.seed,
-        train_sampling_strategy="group_by_length",  # Trainer's own length grouping
-        dataloader_num_workers=0,
-        save_strategy="no",
-        report_to=[],
-        logging_strategy="no",
-        disable_tqdm=True,
-        use_cpu=device.type == "cpu",
-    )
+    arguments = trainer_arguments(RECIPE, len(datasets["train"]), workdir, device)
     trainer = Trainer(
         model=new_classifier(),
         args=arguments,

@@ -174,3 +174,33 @@ def fine_tune(
         if after_epoch:
             after_epoch(epoch)
     return losses
+
+
+def trainer_arguments(recipe, num_examples: int, output_dir, device, **changes):
+    """Return transformers' `TrainingArguments` for a `recipes.Recipe`: this loop as arguments.
+
+    Notebook 05 writes them out one by one; a test checks the two agree. Checkpoints, logging
+    and progress bars are off; `changes` overrides any argument.
+    """
+    from transformers import TrainingArguments
+
+    num_training_steps = recipe.num_training_steps(num_examples)
+    arguments = {
+        "output_dir": str(output_dir),
+        "per_device_train_batch_size": recipe.batch_size,
+        "per_device_eval_batch_size": 128,
+        "num_train_epochs": recipe.num_epochs,
+        "learning_rate": recipe.lr,
+        "weight_decay": recipe.weight_decay,
+        "lr_scheduler_type": "linear",
+        "warmup_steps": int(recipe.warmup_ratio * num_training_steps),
+        "max_grad_norm": recipe.max_grad_norm,
+        "train_sampling_strategy": "group_by_length",  # length_grouped_batches
+        "seed": recipe.seed,
+        "use_cpu": torch.device(device).type == "cpu",
+        "save_strategy": "no",
+        "logging_strategy": "no",
+        "disable_tqdm": True,
+        "report_to": [],
+    }
+    return TrainingArguments(**{**arguments, **changes})

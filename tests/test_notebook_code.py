@@ -16,6 +16,7 @@ from bert_tutorial.setup import seed_everything
 
 NB01, NB02 = "01_tokenizer.ipynb", "02_pretrained_bert.ipynb"
 NB03, NB04 = "03_finetuning_bert.ipynb", "04_token_classification.ipynb"
+NB05 = "05_the_hugging_face_way.ipynb"
 TEXTS = ["a joy to watch", "dull", "one of the year's best films", "a tedious, overlong mess"]
 
 
@@ -155,3 +156,14 @@ def test_notebook_04_token_classifier_matches_the_package(tokenizer):
     torch.testing.assert_close(
         ours(**batch, labels=labels).loss, package(**batch, labels=labels).loss
     )
+
+
+def test_notebook_05_training_arguments_match_the_package():
+    from bert_tutorial.recipes import SENTIMENT_RECIPE
+
+    namespace = {"recipe": SENTIMENT_RECIPE, "tokenized": {"train": range(8454)},
+                 "device": torch.device("cpu")}  # fmt: skip
+    ours = run_cell(NB05, "args = TrainingArguments(", namespace)["args"].to_dict()
+    package = training.trainer_arguments(SENTIMENT_RECIPE, 8454, ours["output_dir"], "cpu")
+    assert ours == package.to_dict()
+    assert ours["warmup_steps"] == 26 and ours["train_sampling_strategy"] == "group_by_length"
