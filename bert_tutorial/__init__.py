@@ -11,9 +11,13 @@
 - `baseline`: the frozen-feature logistic-regression baseline (notebook 02).
 - `modeling`: `BertSentenceClassifier`, `BertTokenClassifier` and `freeze_layers` (03, 04).
 - `recipes`: the hyperparameters of notebooks 03 and 04, as frozen dataclasses.
-- `training`: `TokenizedDataset`, the training loop, `fine_tune` and `predict_logits` (03).
+- `training`: `TokenizedDataset`, the training loop, `fine_tune`, `predict_logits` (03) and
+  `trainer_arguments` (05).
 - `ner`: encoding word-tagged sentences and decoding predictions back to words (04).
 - `plots`: labelled heatmaps and curves.
+- `family`: eight BERT-family architectures built from their configs on the meta device (05).
+- `pipelines`: `task_pipeline`, `pipeline()` with a check that the model fits the task (04, 05).
+- `migration`: names renamed since older tutorials, checked against the installed libraries (05).
 """
 
 __version__ = "0.1.0"
