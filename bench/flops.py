@@ -13,23 +13,10 @@ import torch
 
 from bench.common import new_classifier
 from bert_tutorial.recipes import SENTIMENT_RECIPE as RECIPE
+from bert_tutorial.scaling import training_flops
 from bert_tutorial.training import make_batches, make_optimizer_and_scheduler, train_step
 
 MATMUL_SIZE = 2048
-
-
-def training_flops(processed_tokens: int, seq_len: float, config, num_frozen_layers: int) -> float:
-    """Count the floating-point operations of training on `processed_tokens` from the shapes.
-
-    Per token and layer, the forward pass does 2 * (4 h^2 + 2 h i) for the linear layers and
-    4 * seq_len * h for the attention scores and weighted sum. The backward pass costs twice
-    the forward pass for trainable layers and nothing for the frozen ones below them.
-    """
-    h, i = config.hidden_size, config.intermediate_size
-    per_layer = 2 * (4 * h * h + 2 * h * i) + 4 * seq_len * h
-    layers = config.num_hidden_layers
-    trainable = layers - num_frozen_layers
-    return processed_tokens * per_layer * (layers + 2 * trainable)
 
 
 def timed(work) -> float:

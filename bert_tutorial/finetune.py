@@ -1,0 +1,370 @@
+"""Notebook 03's recipe as a command: one CPU, several processes, GPUs or machines, unchanged.
+
+    python -m bert_tutorial.finetune --output-dir runs/one-cpu
+    torchrun --nproc_per_node 2 -m bert_tutorial.finetune --output-dir runs/two-processes
+    accelerate launch --multi_gpu --num_processes 8 -m bert_tutorial.finetune --output-dir runs/gpus
+
+The loop is notebook 03's with Hugging Face Accelerate (taught in notebook 06): `prepare` wraps
+the model in DistributedDataParallel and gives each process its slice of every batch,
+`accelerator.backward` averages the gradients across processes, `gather_for_metrics` collects
+the predictions. `--batch-size` is the global batch (the recipe's 32), split evenly across the
+processes, so any number of processes takes the same steps. The output folder holds the model
+and tokenizer (`from_pretrained` loads it), `run.json` (losses, accuracy, speed, which examples
+each process saw, a checksum of each process's weights) and `checkpoints/` for `--resume-from`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import torch
+from torch.utils.data import DataLoader
+
+from bert_tutorial.batching import length_grouped_batches, pad_batch
+from bert_tutorial.recipes import SENTIMENT_RECIPE, Recipe
+
+RUN_FILE = "run.json"  # marks a folder as this script's output
+PROGRESS_FILE = "progress.json"  # inside each checkpoint: where the run stood
+# What a resumed run must share with its checkpoint to continue the same training.
+SAME_ON_RESUME = ("model", "recipe", "max_examples", "no_dropout", "grad_accum", "mixed_precision")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Return the command's arguments; defaults are notebook 03's recipe on the packaged model."""
+    recipe = SENTIMENT_RECIPE
+    parser = argparse.ArgumentParser(
+        prog="python -m bert_tutorial.finetune",
+        description="Fine-tune a BERT sentence classifier on the movie reviews (notebook 03's "
+        "recipe) on one CPU or GPU, or under torchrun / accelerate launch on many.",
+    )
+    parser.add_argument("--output-dir", type=Path, required=True,
+                        help="new folder for the model, run.json and checkpoints/")
+    parser.add_argument("--model", default=None,
+                        help="local folder or hub name (default: the packaged MiniLM)")
+    parser.add_argument("--epochs", type=int, default=recipe.num_epochs)
+    parser.add_argument("--batch-size", type=int, default=recipe.batch_size,
+                        help="global batch per step, split across the processes")
+    parser.add_argument("--lr", type=float, default=recipe.lr)
+    parser.add_argument("--frozen-layers", type=int, default=recipe.num_frozen_layers)
+    parser.add_argument("--seed", type=int, default=recipe.seed)
+    parser.add_argument("--mixed-precision", choices=("no", "bf16", "fp16"), default="no",
+                        help="autocast the forward pass and loss (weights and AdamW stay fp32)")
+    parser.add_argument("--grad-accum", type=int, default=1,
+                        help="batches whose gradients are summed before each optimizer step")
+    parser.add_argument("--max-examples", type=int, default=None,
+                        help="train on the first N training sentences only")
+    parser.add_argument("--eval-examples", type=int, default=None,
+                        help="evaluate on the first N test sentences only (0: skip)")
+    parser.add_argument("--no-dropout", action="store_true",
+                        help="turn dropout off (makes runs comparable step for step)")
+    parser.add_argument("--checkpoint-every", type=int, default=0,
+                        help="save a checkpoint every N optimizer steps (always at each epoch end)")
+    parser.add_argument("--stop-after", type=int, default=None,
+                        help="stop after N optimizer steps, as if interrupted (checkpoint kept)")
+    parser.add_argument("--resume-from", type=Path, default=None,
+                        help="a checkpoint folder, OUTPUT_DIR/checkpoints/step-N, to continue from")
+    parser.add_argument("--no-progress", action="store_true", help="no tqdm bar")
+    return parser.parse_args(argv)
+
+
+def recipe_from(args: argparse.Namespace) -> Recipe:
+    """Return the recipe the arguments describe (notebook 03's, with the flags' changes)."""
+    return dataclasses.replace(
+        SENTIMENT_RECIPE, lr=args.lr, batch_size=args.batch_size, num_epochs=args.epochs,
+        num_frozen_layers=args.frozen_layers, seed=args.seed,
+    )
+
+
+class GroupedBatchSampler:
+    """Length-grouped batches (notebook 03) for the epoch in `self.epoch`; a short batch last.
+
+    Accelerate splits every full batch across the processes and completes only the *last*
+    batch when it is short, so the one short batch is moved to the end.
+    """
+
+    drop_last = False
+
+    def __init__(self, lengths: list[int], batch_size: int):
+        self.lengths, self.batch_size, self.epoch = lengths, batch_size, 0
+
+    def __iter__(self):
+        batches = length_grouped_batches(self.lengths, self.batch_size, seed=self.epoch)
+        yield from sorted(batches, key=lambda batch: len(batch) < self.batch_size)
+
+    def __len__(self) -> int:
+        return -(-len(self.lengths) // self.batch_size)
+
+
+def run_settings(args: argparse.Namespace) -> dict:
+    """Return what defines the training (compared on resume), as JSON-ready values."""
+    return {
+        "model": args.model, "recipe": dataclasses.asdict(recipe_from(args)),
+        "max_examples": args.max_examples, "no_dropout": args.no_dropout,
+        "grad_accum": args.grad_accum, "mixed_precision": args.mixed_precision,
+    }
+
+
+def check_output_dir(args: argparse.Namespace) -> None:
+    """Refuse to write over anything: the output folder must be new, or the run being resumed."""
+    out = args.output_dir
+    if args.resume_from is not None:
+        checkpoint = args.resume_from
+        if not (checkpoint / PROGRESS_FILE).is_file():
+            raise SystemExit(
+                f"finetune: --resume-from {checkpoint}: not a checkpoint of this script "
+                f"(no {PROGRESS_FILE}); give a folder OUTPUT_DIR/checkpoints/step-N written by "
+                f"an earlier run"
+            )
+        if checkpoint.resolve().parent.parent != out.resolve():
+            raise SystemExit(
+                f"finetune: --resume-from {checkpoint} belongs to the run in "
+                f"{checkpoint.parent.parent}, not to --output-dir {out}; pass --output-dir "
+                f"{checkpoint.parent.parent}"
+            )
+        saved = json.loads((checkpoint / PROGRESS_FILE).read_text())["settings"]
+        differing = [
+            f"{key}: checkpoint {saved.get(key)!r}, now {value!r}"
+            for key, value in run_settings(args).items()
+            if saved.get(key) != value
+        ]
+        if differing:
+            raise SystemExit(
+                f"finetune: --resume-from {checkpoint} was trained with other settings ("
+                + "; ".join(differing)
+                + "); resume with the checkpoint's settings, or start a new --output-dir"
+            )
+        return
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        what = "holds an earlier run" if (out / RUN_FILE).is_file() else "exists and is not empty"
+        hint = (
+            f"resume it with --resume-from {out}/checkpoints/step-N, or "
+            if (out / "checkpoints").is_dir() else ""
+        )
+        raise SystemExit(f"finetune: --output-dir {out} {what}; {hint}choose a new --output-dir")
+
+
+def check_arguments(args: argparse.Namespace, num_processes: int, num_examples: int) -> None:
+    """Stop with a clear message for settings that cannot run, before any training."""
+    if args.batch_size % num_processes:
+        raise SystemExit(
+            f"finetune: --batch-size {args.batch_size} does not split evenly across "
+            f"{num_processes} processes; use a multiple of {num_processes}"
+        )
+    if num_examples < num_processes:
+        raise SystemExit(
+            f"finetune: {num_examples} training examples for {num_processes} processes: every "
+            f"process needs at least one; use more examples (--max-examples) or fewer processes"
+        )
+    for flag in ("epochs", "batch_size", "grad_accum"):
+        if getattr(args, flag) < 1:
+            raise SystemExit(f"finetune: --{flag.replace('_', '-')} must be at least 1")
+
+
+def weights_checksum(model: torch.nn.Module) -> str:
+    """Return a SHA-256 of every parameter's bytes: equal on two processes = identical weights."""
+    digest = hashlib.sha256()
+    for tensor in model.state_dict().values():
+        digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()
+
+
+def main(argv: list[str] | None = None) -> dict | None:
+    """Run the command; return the run's summary on the main process (None elsewhere)."""
+    args = parse_args(argv)
+    check_output_dir(args)
+
+    from accelerate import Accelerator
+    from accelerate.utils import DataLoaderConfiguration, gather_object, set_seed
+    from tqdm.auto import tqdm
+    from transformers import AutoTokenizer
+
+    from bert_tutorial.data import movie_review_splits
+    from bert_tutorial.modeling import BertSentenceClassifier, freeze_layers
+    from bert_tutorial.models import ModelNotAvailableError, model_path
+    from bert_tutorial.setup import silence_libraries
+    from bert_tutorial.training import make_optimizer_and_scheduler, tokenize_sentences
+
+    silence_libraries()
+    recipe = recipe_from(args)
+    try:  # a clear error for an unknown model, before any process waits for the others
+        path = model_path(args.model)
+    except (ModelNotAvailableError, ValueError) as error:
+        raise SystemExit(f"finetune: {error}") from None
+    # split_batches: --batch-size is the global batch, so every process count takes the same
+    # steps; the schedule and the checkpoints then mean the same thing under any launcher.
+    # Without cpu=True, Accelerate on a machine with no GPU ignores torchrun's processes and
+    # each one trains alone; with it, they form one MULTI_CPU group over gloo.
+    launched = int(os.environ.get("WORLD_SIZE", 1))
+    accelerator = Accelerator(
+        mixed_precision=args.mixed_precision, gradient_accumulation_steps=args.grad_accum,
+        dataloader_config=DataLoaderConfiguration(split_batches=True),
+        cpu=launched > 1 and not torch.cuda.is_available(),
+    )
+    if accelerator.num_processes != launched:
+        raise SystemExit(f"finetune: launched {launched} processes but Accelerate joined "
+                         f"{accelerator.num_processes}; launch with torchrun or accelerate launch")
+    if accelerator.device.type == "cpu" and accelerator.num_processes > 1:
+        # The processes share the cores: one each would otherwise start every core's threads.
+        local = int(os.environ.get("LOCAL_WORLD_SIZE", accelerator.num_processes))
+        torch.set_num_threads(max(1, (os.cpu_count() or 1) // local))
+    set_seed(recipe.seed)
+
+    splits = movie_review_splits()
+    train = splits["train"][: args.max_examples]
+    test = splits["test"][: args.eval_examples]
+    check_arguments(args, accelerator.num_processes, len(train))
+
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    dropout = {"hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0}
+    model = BertSentenceClassifier.from_pretrained(
+        path, num_labels=2, id2label={0: "negative", 1: "positive"},
+        label2id={"negative": 0, "positive": 1}, **(dropout if args.no_dropout else {}),
+    )
+    freeze_layers(model, recipe.num_frozen_layers)
+
+    def dataset(reviews):
+        data = tokenize_sentences([r.text for r in reviews], [r.label for r in reviews],
+                                  tokenizer, num_labels=2, max_length=recipe.max_length)
+        for index, feature in enumerate(data.features):
+            feature["index"] = index  # which example: shows how the processes share the data
+        return data
+
+    def collate(features):
+        batch = pad_batch([{k: v for k, v in f.items() if k != "index"} for f in features],
+                          tokenizer.pad_token_id)
+        batch["index"] = torch.tensor([f["index"] for f in features])
+        return batch
+
+    train_data, test_data = dataset(train), dataset(test) if test else []
+    sampler = GroupedBatchSampler(train_data.lengths(), recipe.batch_size)
+    # Its own generator: a DataLoader draws a seed at the start of every pass, and drawing it
+    # from the global one would shift the dropout masks of a resumed run.
+    train_loader = DataLoader(train_data, batch_sampler=sampler, collate_fn=collate,
+                              generator=torch.Generator())
+    eval_batch = 64 * accelerator.num_processes
+    steps_per_epoch = -(-len(sampler) // args.grad_accum)
+    optimizer, scheduler = make_optimizer_and_scheduler(
+        model, lr=recipe.lr, num_training_steps=recipe.num_epochs * steps_per_epoch,
+        warmup_ratio=recipe.warmup_ratio, weight_decay=recipe.weight_decay,
+    )
+    model, optimizer, train_loader, scheduler = accelerator.prepare(
+        model, optimizer, train_loader, scheduler
+    )
+
+    state = {"epoch": 0, "batches_done": 0, "step": 0, "losses": [], "seconds": 0.0}
+    if args.resume_from is not None:
+        accelerator.load_state(args.resume_from)  # weights, AdamW, schedule, random generators
+        state = json.loads((args.resume_from / PROGRESS_FILE).read_text())["state"]
+        accelerator.print(f"resumed from {args.resume_from} at step {state['step']}")
+
+    def save_checkpoint():
+        folder = args.output_dir / "checkpoints" / f"step-{state['step']:06d}"
+        accelerator.save_state(folder)
+        if accelerator.is_main_process:
+            progress = {"settings": run_settings(args), "state": state}
+            (folder / PROGRESS_FILE).write_text(json.dumps(progress, indent=1))
+        accelerator.wait_for_everyone()
+
+    seen = []  # example indices this process trained on in its first epoch
+    start = time.perf_counter() - state["seconds"]
+    stopped = False
+    for epoch in range(state["epoch"], recipe.num_epochs):
+        sampler.epoch = epoch  # the same batches on every process, a new order per epoch
+        loader = train_loader
+        if state["batches_done"]:
+            loader = accelerator.skip_first_batches(train_loader, state["batches_done"])
+        model.train()
+        bar = tqdm(loader, desc=f"epoch {epoch + 1}/{recipe.num_epochs}", unit="batch",
+                   disable=args.no_progress or not accelerator.is_local_main_process)
+        for batch in bar:
+            indices = batch.pop("index")
+            if epoch == state["epoch"]:
+                seen += indices.tolist()
+            with accelerator.accumulate(model):
+                loss = model(**batch).loss
+                accelerator.backward(loss)  # under DDP: all-reduce (average) of the gradients
+                if accelerator.sync_gradients:
+                    accelerator.clip_grad_norm_(model.parameters(), recipe.max_grad_norm)
+                optimizer.step()
+                scheduler.step()
+                optimizer.zero_grad()
+            state["batches_done"] += 1
+            if not accelerator.sync_gradients:
+                continue
+            state["step"] += 1
+            state["losses"].append(accelerator.reduce(loss.detach(), "mean").item())
+            bar.set_postfix(loss=f"{state['losses'][-1]:.3f}")
+            if args.checkpoint_every and state["step"] % args.checkpoint_every == 0:
+                state["seconds"] = time.perf_counter() - start
+                save_checkpoint()
+            if state["step"] == args.stop_after:
+                stopped = True
+                break
+        if stopped:
+            if not args.checkpoint_every or state["step"] % args.checkpoint_every:
+                state["seconds"] = time.perf_counter() - start
+                save_checkpoint()
+            accelerator.print(f"stopped after step {state['step']}; resume with --resume-from "
+                              f"{args.output_dir}/checkpoints/step-{state['step']:06d}")
+            accelerator.end_training()
+            return None
+        state.update(epoch=epoch + 1, batches_done=0, seconds=time.perf_counter() - start)
+        save_checkpoint()
+    train_seconds = time.perf_counter() - start
+
+    accuracy = None
+    if test_data:
+        test_loader = DataLoader(test_data, batch_size=eval_batch, collate_fn=collate)
+        test_loader = accelerator.prepare_data_loader(test_loader)
+        model.eval()
+        correct = []
+        with torch.inference_mode():
+            for batch in test_loader:
+                batch.pop("index")
+                labels = batch.pop("labels")
+                predictions = model(**batch).logits.argmax(dim=-1)
+                # gather_for_metrics drops the examples Accelerate repeated to even out a batch
+                correct.append(accelerator.gather_for_metrics(predictions == labels))
+        accuracy = torch.cat(correct).float().mean().item()
+
+    shards = gather_object([seen])  # one entry per process
+    checksums = gather_object([weights_checksum(model)])
+    accelerator.wait_for_everyone()
+    if not accelerator.is_main_process:
+        accelerator.end_training()
+        return None
+    unwrapped = accelerator.unwrap_model(model)
+    unwrapped.save_pretrained(args.output_dir)
+    tokenizer.save_pretrained(args.output_dir)
+    summary = {
+        "settings": run_settings(args),
+        "num_processes": accelerator.num_processes,
+        "distributed_type": str(accelerator.distributed_type).split(".")[-1],
+        "device": str(accelerator.device),
+        "threads_per_process": torch.get_num_threads(),
+        "steps": state["step"],
+        "losses": state["losses"],
+        "train_seconds": train_seconds,
+        "examples_per_second": recipe.num_epochs * len(train_data) / train_seconds,
+        "test_examples": len(test_data),
+        "test_accuracy": accuracy,
+        "first_epoch_shards": shards,
+        "weights_checksums": checksums,
+    }
+    (args.output_dir / RUN_FILE).write_text(json.dumps(summary, indent=1))
+    acc = "skipped" if accuracy is None else f"{accuracy:.3f}"
+    print(f"{accelerator.num_processes} process(es), {state['step']} steps in "
+          f"{train_seconds:.1f} s; test accuracy {acc}; saved to {args.output_dir}")
+    accelerator.end_training()
+    return summary
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,125 @@
+"""The launchable fine-tuning script: 2 CPU processes, one-step equivalence, resume, bad input.
+
+Each run is a real subprocess (`python -m` or `torchrun`) on a few training sentences.
+"""
+
+import json
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from bert_tutorial.launch import run_finetune
+from bert_tutorial.models import model_path
+
+SMALL = "--eval-examples 0 --no-progress"
+TWO = "torchrun --standalone --nproc_per_node 2 -m bert_tutorial.finetune"
+ONE = "python -m bert_tutorial.finetune"
+
+
+def weights(folder):
+    return load_file(folder / "model.safetensors")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    return tmp_path_factory.mktemp("runs")
+
+
+@pytest.fixture(scope="module")
+def two_process_run(runs):
+    return run_finetune(
+        f"{TWO} --output-dir two --max-examples 32 --batch-size 8 --eval-examples 16 --no-progress",
+        cwd=runs,
+    )
+
+
+def test_two_cpu_processes_form_one_group_with_identical_weights(two_process_run):
+    assert two_process_run["num_processes"] == 2
+    assert two_process_run["distributed_type"] == "MULTI_CPU"
+    first, second = two_process_run["weights_checksums"]
+    assert first == second
+    assert two_process_run["steps"] == 4  # 32 examples / global batch 8
+
+
+def test_each_process_trains_on_a_disjoint_shard_and_together_on_all(two_process_run):
+    first, second = (set(shard) for shard in two_process_run["first_epoch_shards"])
+    assert len(first) == len(second) == 16
+    assert not first & second
+    assert first | second == set(range(32))
+
+
+def test_the_output_loads_with_from_pretrained_and_pipeline(runs, two_process_run):
+    from transformers import AutoTokenizer
+
+    from bert_tutorial.modeling import BertSentenceClassifier
+    from bert_tutorial.pipelines import task_pipeline
+
+    model = BertSentenceClassifier.from_pretrained(runs / "two")
+    tokenizer = AutoTokenizer.from_pretrained(runs / "two")
+    classify = task_pipeline("text-classification", model, tokenizer)
+    assert classify("a joy to watch")[0]["label"] in {"negative", "positive"}
+    assert 0 <= two_process_run["test_accuracy"] <= 1 and two_process_run["test_examples"] == 16
+
+
+def test_two_processes_with_half_batches_take_the_single_process_step(runs):
+    flags = f"--max-examples 8 --batch-size 8 --no-dropout {SMALL}"
+    run_finetune(f"{ONE} --output-dir step-one {flags}", cwd=runs)
+    run_finetune(f"{TWO} --output-dir step-two {flags}", cwd=runs)
+    one, two = weights(runs / "step-one"), weights(runs / "step-two")
+    start = load_file(f"{model_path()}/model.safetensors")
+    moved = max((one[k] - start[k[5:]]).abs().max().item() for k in one if k[5:] in start)
+    assert moved > 5e-5  # the step changed the weights ...
+    assert max((one[k] - two[k]).abs().max().item() for k in one) < 1e-5  # ... the same way
+
+
+@pytest.fixture(scope="module")
+def resumed(runs):
+    flags = f"--max-examples 24 --batch-size 8 --epochs 2 {SMALL}"
+    whole = run_finetune(f"{ONE} --output-dir whole {flags}", cwd=runs)
+    assert run_finetune(f"{ONE} --output-dir parts {flags} --stop-after 4", cwd=runs) == {}
+    checkpoint = "parts/checkpoints/step-000004"
+    parts = run_finetune(f"{ONE} --output-dir parts {flags} --resume-from {checkpoint}", cwd=runs)
+    return whole, parts, flags
+
+
+def test_a_run_resumed_mid_epoch_ends_with_the_uninterrupted_weights(runs, resumed):
+    whole, parts, _ = resumed
+    assert parts["losses"] == whole["losses"] and len(whole["losses"]) == 6
+    a, b = weights(runs / "whole"), weights(runs / "parts")
+    assert all(torch.equal(a[k], b[k]) for k in a)  # dropout masks included
+
+
+BAD_RUNS = [
+    ("--output-dir fresh --model no/such/model/folder", "does not exist"),
+    ("--output-dir junk", "exists and is not empty"),
+    ("--output-dir whole", "holds an earlier run; resume it with --resume-from"),
+    ("--output-dir parts --lr 3e-4 --resume-from parts/checkpoints/step-000004",
+     "trained with other settings (recipe: checkpoint"),
+    ("--output-dir fresh --resume-from parts/checkpoints/step-000004", "belongs to the run in"),
+    ("--output-dir fresh --resume-from whole", "not a checkpoint of this script"),
+]
+
+
+@pytest.mark.parametrize("flags, message", BAD_RUNS)
+def test_bad_runs_stop_with_a_clear_message_and_touch_nothing(runs, resumed, flags, message):
+    (runs / "junk").mkdir(exist_ok=True)
+    (runs / "junk" / "notes.txt").write_text("mine")
+    before = {p: p.stat().st_mtime_ns for p in runs.rglob("*") if p.is_file()}
+    with pytest.raises(RuntimeError, match="failed") as error:
+        run_finetune(f"{ONE} {flags} {resumed[2]}", cwd=runs)
+    assert message in str(error.value)
+    assert {p: p.stat().st_mtime_ns for p in runs.rglob("*") if p.is_file()} == before
+    assert not (runs / "fresh").exists()
+
+
+def test_more_processes_than_examples_is_refused(runs):
+    with pytest.raises(RuntimeError, match="1 training examples for 2 processes"):
+        run_finetune(f"{TWO} --output-dir tiny --max-examples 1 --batch-size 2 {SMALL}", cwd=runs)
+    assert not (runs / "tiny").exists()
+
+
+def test_run_json_records_the_settings(runs, two_process_run):
+    saved = json.loads((runs / "two" / "run.json").read_text())
+    assert saved["settings"]["recipe"]["batch_size"] == 8
+    assert saved["settings"]["max_examples"] == 32
