@@ -18,6 +18,9 @@
 - `family`: eight BERT-family architectures built from their configs on the meta device (05).
 - `pipelines`: `task_pipeline`, `pipeline()` with a check that the model fits the task (04, 05).
 - `migration`: names renamed since older tutorials, checked against the installed libraries (05).
+- `finetune`: notebook 03's recipe as a command on Accelerate, for one or many processes (06).
+- `launch`: the commands that start it on CPUs, GPUs, several machines and SLURM (06).
+- `scaling`: a model of one data-parallel step's time, compute plus all-reduce (06).
 """
 
 __version__ = "0.1.0"

@@ -22,6 +22,7 @@ import json
 import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -181,18 +182,12 @@ def main(argv: list[str] | None = None) -> dict | None:
     check_output_dir(args)
 
     from accelerate import Accelerator
-    from accelerate.utils import DataLoaderConfiguration, gather_object, set_seed
-    from tqdm.auto import tqdm
-    from transformers import AutoTokenizer
+    from accelerate.utils import DataLoaderConfiguration
 
-    from bert_tutorial.data import movie_review_splits
-    from bert_tutorial.modeling import BertSentenceClassifier, freeze_layers
     from bert_tutorial.models import ModelNotAvailableError, model_path
     from bert_tutorial.setup import silence_libraries
-    from bert_tutorial.training import make_optimizer_and_scheduler, tokenize_sentences
 
     silence_libraries()
-    recipe = recipe_from(args)
     try:  # a clear error for an unknown model, before any process waits for the others
         path = model_path(args.model)
     except (ModelNotAvailableError, ValueError) as error:
@@ -214,8 +209,28 @@ def main(argv: list[str] | None = None) -> dict | None:
         # The processes share the cores: one each would otherwise start every core's threads.
         local = int(os.environ.get("LOCAL_WORLD_SIZE", accelerator.num_processes))
         torch.set_num_threads(max(1, (os.cpu_count() or 1) // local))
-    set_seed(recipe.seed)
+    summary = train(args, accelerator, path)
+    # Every process reaches the end before any leaves, and the model wrapped in
+    # DistributedDataParallel is gone (with train's frame) before the process group: a gloo
+    # group destroyed under a live wrapper can hang at exit.
+    accelerator.free_memory()
+    accelerator.wait_for_everyone()
+    accelerator.end_training()
+    return summary
 
+
+def train(args: argparse.Namespace, accelerator, path: str) -> dict | None:
+    """Fine-tune in this process; return the run's summary on the main process (None elsewhere)."""
+    from accelerate.utils import gather_object, set_seed
+    from tqdm.auto import tqdm
+    from transformers import AutoTokenizer
+
+    from bert_tutorial.data import movie_review_splits
+    from bert_tutorial.modeling import BertSentenceClassifier, freeze_layers
+    from bert_tutorial.training import make_optimizer_and_scheduler, tokenize_sentences
+
+    recipe = recipe_from(args)
+    set_seed(recipe.seed)
     splits = movie_review_splits()
     train = splits["train"][: args.max_examples]
     test = splits["test"][: args.eval_examples]
@@ -230,17 +245,10 @@ def main(argv: list[str] | None = None) -> dict | None:
     freeze_layers(model, recipe.num_frozen_layers)
 
     def dataset(reviews):
-        data = tokenize_sentences([r.text for r in reviews], [r.label for r in reviews],
+        return tokenize_sentences([r.text for r in reviews], [r.label for r in reviews],
                                   tokenizer, num_labels=2, max_length=recipe.max_length)
-        for index, feature in enumerate(data.features):
-            feature["index"] = index  # which example: shows how the processes share the data
-        return data
 
-    def collate(features):
-        batch = pad_batch([{k: v for k, v in f.items() if k != "index"} for f in features],
-                          tokenizer.pad_token_id)
-        batch["index"] = torch.tensor([f["index"] for f in features])
-        return batch
+    collate = partial(pad_batch, pad_token_id=tokenizer.pad_token_id)
 
     train_data, test_data = dataset(train), dataset(test) if test else []
     sampler = GroupedBatchSampler(train_data.lengths(), recipe.batch_size)
@@ -272,11 +280,12 @@ def main(argv: list[str] | None = None) -> dict | None:
             (folder / PROGRESS_FILE).write_text(json.dumps(progress, indent=1))
         accelerator.wait_for_everyone()
 
-    seen = []  # example indices this process trained on in its first epoch
     start = time.perf_counter() - state["seconds"]
     stopped = False
     for epoch in range(state["epoch"], recipe.num_epochs):
         sampler.epoch = epoch  # the same batches on every process, a new order per epoch
+        if epoch == state["epoch"]:  # the examples this process trains on in this epoch
+            seen = [i for batch in train_loader.batch_sampler for i in batch]
         loader = train_loader
         if state["batches_done"]:
             loader = accelerator.skip_first_batches(train_loader, state["batches_done"])
@@ -284,9 +293,6 @@ def main(argv: list[str] | None = None) -> dict | None:
         bar = tqdm(loader, desc=f"epoch {epoch + 1}/{recipe.num_epochs}", unit="batch",
                    disable=args.no_progress or not accelerator.is_local_main_process)
         for batch in bar:
-            indices = batch.pop("index")
-            if epoch == state["epoch"]:
-                seen += indices.tolist()
             with accelerator.accumulate(model):
                 loss = model(**batch).loss
                 accelerator.backward(loss)  # under DDP: all-reduce (average) of the gradients
@@ -313,7 +319,6 @@ def main(argv: list[str] | None = None) -> dict | None:
                 save_checkpoint()
             accelerator.print(f"stopped after step {state['step']}; resume with --resume-from "
                               f"{args.output_dir}/checkpoints/step-{state['step']:06d}")
-            accelerator.end_training()
             return None
         state.update(epoch=epoch + 1, batches_done=0, seconds=time.perf_counter() - start)
         save_checkpoint()
@@ -327,7 +332,6 @@ def main(argv: list[str] | None = None) -> dict | None:
         correct = []
         with torch.inference_mode():
             for batch in test_loader:
-                batch.pop("index")
                 labels = batch.pop("labels")
                 predictions = model(**batch).logits.argmax(dim=-1)
                 # gather_for_metrics drops the examples Accelerate repeated to even out a batch
@@ -338,7 +342,6 @@ def main(argv: list[str] | None = None) -> dict | None:
     checksums = gather_object([weights_checksum(model)])
     accelerator.wait_for_everyone()
     if not accelerator.is_main_process:
-        accelerator.end_training()
         return None
     unwrapped = accelerator.unwrap_model(model)
     unwrapped.save_pretrained(args.output_dir)
@@ -362,7 +365,6 @@ def main(argv: list[str] | None = None) -> dict | None:
     acc = "skipped" if accuracy is None else f"{accuracy:.3f}"
     print(f"{accelerator.num_processes} process(es), {state['step']} steps in "
           f"{train_seconds:.1f} s; test accuracy {acc}; saved to {args.output_dir}")
-    accelerator.end_training()
     return summary
 
 

@@ -36,6 +36,8 @@ _HARMLESS_WARNINGS = (
     r"IProgress not found",  # tqdm.auto without a running widget front end (headless runs)
     r".*`resume_download` is deprecated",
     r".*TRANSFORMERS_CACHE.*deprecated",
+    # Accelerate's CPU processes (notebook 06) start with one thread each, as torchrun's do.
+    r"OMP_NUM_THREADS/MKL_NUM_THREADS unset",
 )
 
 

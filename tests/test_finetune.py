@@ -9,6 +9,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
+from bert_tutorial.finetune import main
 from bert_tutorial.launch import run_finetune
 from bert_tutorial.models import model_path
 
@@ -102,13 +103,16 @@ BAD_RUNS = [
 
 
 @pytest.mark.parametrize("flags, message", BAD_RUNS)
-def test_bad_runs_stop_with_a_clear_message_and_touch_nothing(runs, resumed, flags, message):
+def test_bad_runs_stop_with_a_clear_message_and_touch_nothing(
+    runs, resumed, flags, message, monkeypatch
+):
     (runs / "junk").mkdir(exist_ok=True)
     (runs / "junk" / "notes.txt").write_text("mine")
     before = {p: p.stat().st_mtime_ns for p in runs.rglob("*") if p.is_file()}
-    with pytest.raises(RuntimeError, match="failed") as error:
-        run_finetune(f"{ONE} {flags} {resumed[2]}", cwd=runs)
-    assert message in str(error.value)
+    monkeypatch.chdir(runs)
+    with pytest.raises(SystemExit) as error:
+        main(f"{flags} {resumed[2]}".split())
+    assert str(error.value).startswith("finetune: ") and message in str(error.value)
     assert {p: p.stat().st_mtime_ns for p in runs.rglob("*") if p.is_file()} == before
     assert not (runs / "fresh").exists()
 
