@@ -185,11 +185,14 @@ def main(argv: list[str] | None = None) -> dict | None:
     from accelerate.utils import DataLoaderConfiguration
 
     from bert_tutorial.models import ModelNotAvailableError, model_path
+    from bert_tutorial.precision import check_precision
     from bert_tutorial.setup import silence_libraries
 
     silence_libraries()
-    try:  # a clear error for an unknown model, before any process waits for the others
+    try:  # clear errors for an unknown model or precision, before any process waits for others
         path = model_path(args.model)
+        precision = {"no": "fp32"}.get(args.mixed_precision, args.mixed_precision)
+        check_precision(precision, "cuda" if torch.cuda.is_available() else "cpu")  # notebook 07
     except (ModelNotAvailableError, ValueError) as error:
         raise SystemExit(f"finetune: {error}") from None
     # split_batches: --batch-size is the global batch, so every process count takes the same

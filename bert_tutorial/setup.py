@@ -73,6 +73,10 @@ def silence_libraries() -> None:
     transformers.utils.logging.set_verbosity_error()
     for message in _HARMLESS_WARNINGS:
         warnings.filterwarnings("ignore", message=message)
+    # torchao's import reports its GPU-only kernels (unloadable on a CPU build) and a torch
+    # deprecation inside torchao; neither is the learner's to act on (notebook 07).
+    for name in ("torchao", "torch.utils._pytree"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     pipelines_log = logging.getLogger("transformers.pipelines.base")
     if _known_classes_only not in pipelines_log.filters:
         pipelines_log.addFilter(_known_classes_only)

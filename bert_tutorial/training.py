@@ -15,6 +15,7 @@ from transformers import get_linear_schedule_with_warmup
 
 from bert_tutorial.batching import in_order_batches, length_grouped_batches, pad_batch
 from bert_tutorial.checks import check_strings
+from bert_tutorial.precision import autocast, check_precision, refuse_outer_autocast
 
 
 class TokenizedDataset(Dataset):
@@ -101,10 +102,17 @@ def make_optimizer_and_scheduler(
     return optimizer, scheduler
 
 
-def train_step(model, batch, optimizer, scheduler, device, max_grad_norm=1.0) -> float:
-    """Run one optimisation step on one batch (model in train mode) and return its loss."""
+def train_step(
+    model, batch, optimizer, scheduler, device, max_grad_norm=1.0, precision="fp32"
+) -> float:
+    """Run one optimisation step on one batch (model in train mode) and return its loss.
+
+    With `precision="bf16"` only the forward pass and the loss run under autocast (notebook 07);
+    the backward pass, clipping and AdamW stay in fp32 on the fp32 weights.
+    """
     batch = {key: value.to(device) for key, value in batch.items()}
-    outputs = model(**batch)
+    with autocast(precision, device):
+        outputs = model(**batch)
     outputs.loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
     optimizer.step()
@@ -114,17 +122,20 @@ def train_step(model, batch, optimizer, scheduler, device, max_grad_norm=1.0) ->
 
 
 def train_one_epoch(
-    model, batches, optimizer, scheduler, device, max_grad_norm=1.0, progress=True
+    model, batches, optimizer, scheduler, device, max_grad_norm=1.0, progress=True, precision="fp32"
 ) -> list[float]:
     """Train for one pass over `batches` and return the loss of every step."""
+    refuse_outer_autocast(device)
     model.train()
     return [
-        train_step(model, batch, optimizer, scheduler, device, max_grad_norm)
+        train_step(model, batch, optimizer, scheduler, device, max_grad_norm, precision)
         for batch in tqdm(batches, desc="Training", unit="batch", disable=not progress)
     ]
 
 
-def predict_logits(model, batches: Iterable[Mapping[str, torch.Tensor]], device) -> torch.Tensor:
+def predict_logits(
+    model, batches: Iterable[Mapping[str, torch.Tensor]], device, precision: str = "fp32"
+) -> torch.Tensor:
     """Return the logits for every batch, concatenated on the CPU (eval mode, no gradients).
 
     Token logits, (batch, seq_len, labels), are padded with zeros to the widest batch first:
@@ -132,7 +143,7 @@ def predict_logits(model, batches: Iterable[Mapping[str, torch.Tensor]], device)
     """
     model.eval()
     logits = []
-    with torch.inference_mode():
+    with torch.inference_mode(), autocast(precision, device):
         for batch in batches:
             inputs = {key: value.to(device) for key, value in batch.items() if key != "labels"}
             logits.append(model(**inputs).logits.float().cpu())
@@ -151,13 +162,16 @@ def fine_tune(
     pad_token_id: int,
     progress: bool = True,
     after_epoch: Callable[[int], object] | None = None,
+    precision: str = "fp32",
 ) -> list[float]:
     """Train `model` on `dataset` with a `recipes.Recipe`; return the loss of every step.
 
     Notebook 03's cells in one call: AdamW with warmup and linear decay, then per epoch a fresh
     length-grouped order of batches (seeded by the epoch), one pass of `train_one_epoch`, and
-    `after_epoch(epoch)` when given (e.g. to evaluate on the validation split).
+    `after_epoch(epoch)` when given (e.g. to evaluate on the validation split). `precision`:
+    see `train_step`.
     """
+    check_precision(precision, device)
     optimizer, scheduler = make_optimizer_and_scheduler(
         model,
         lr=recipe.lr,
@@ -169,7 +183,7 @@ def fine_tune(
     for epoch in range(recipe.num_epochs):
         batches = make_batches(dataset, recipe.batch_size, pad_token_id, seed=epoch)
         losses += train_one_epoch(
-            model, batches, optimizer, scheduler, device, recipe.max_grad_norm, progress
+            model, batches, optimizer, scheduler, device, recipe.max_grad_norm, progress, precision
         )
         if after_epoch:
             after_epoch(epoch)

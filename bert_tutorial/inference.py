@@ -1,0 +1,161 @@
+"""Faster prediction for a fine-tuned classifier: int8, ONNX Runtime, and how to time them.
+
+Taught in notebook 07 and measured by `make bench`. Each path is a callable from a padded batch
+(`input_ids`, `attention_mask`) to logits, so `measure` times them all the same way.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import statistics
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import torch
+
+MIN_OPSET = 14  # the first opset with the ops BERT's attention exports to
+ONNX_INPUTS = ("input_ids", "attention_mask")
+CONFIG_KEY = "bert_tutorial.config_sha256"  # stored in the ONNX file: which model it came from
+QUANTIZED_OPS = {"DynamicQuantizeLinear", "MatMulInteger", "QLinearMatMul", "DynamicQuantizeMatMul"}
+
+
+def config_fingerprint(model) -> str:
+    """Return a SHA-256 of the model's config: equal fingerprints = the same architecture/labels."""
+    return hashlib.sha256(model.config.to_json_string(use_diff=False).encode()).hexdigest()
+
+
+def is_int8(model: torch.nn.Module) -> bool:
+    """Return True when some linear layer's weight is already a quantized tensor (torchao)."""
+    return any(
+        type(module.weight) not in (torch.Tensor, torch.nn.Parameter)
+        for module in model.modules()
+        if isinstance(module, torch.nn.Linear)
+    )
+
+
+def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
+    """Return an int8 copy of `model`: torchao's dynamic int8 activations and int8 weights.
+
+    The copy's linear layers multiply in int8; the fp32 model is left as it is.
+    """
+    from torchao.quantization import Int8DynamicActivationInt8WeightConfig, quantize_
+
+    if is_int8(model):
+        raise ValueError("this model is already quantized to int8; quantize the fp32 model "
+                         "(quantizing twice would round the rounded weights again)")
+    quantized = copy.deepcopy(model).eval()
+    quantize_(quantized, Int8DynamicActivationInt8WeightConfig())
+    return quantized
+
+
+def export_onnx(model, path: str | Path, example: dict, opset: int = 18) -> Path:
+    """Export `model` (eval mode) to ONNX at `path`, batch and length dynamic; return the path."""
+    import onnx
+
+    newest = onnx.defs.onnx_opset_version()
+    if not MIN_OPSET <= opset <= newest:
+        raise ValueError(f"opset {opset} is not supported here: use an opset from {MIN_OPSET} "
+                         f"to {newest} (the installed onnx's newest)")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dynamic = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+               "logits": {0: "batch"}}
+    model.eval()
+    with warnings.catch_warnings():  # the tracer's notes on Python conditions it froze
+        warnings.simplefilter("ignore")
+        # The TorchScript exporter: seconds for BERT, where the dynamo exporter takes a minute.
+        torch.onnx.export(model, tuple(example[k] for k in ONNX_INPUTS), str(path),
+                          input_names=list(ONNX_INPUTS), output_names=["logits"],
+                          dynamic_axes=dynamic, opset_version=opset, dynamo=False)
+    graph = onnx.load(str(path))
+    onnx.helper.set_model_props(graph, {CONFIG_KEY: config_fingerprint(model)})
+    onnx.save(graph, str(path))
+    return path
+
+
+def quantize_onnx(path: str | Path, out: str | Path) -> Path:
+    """Write an int8 copy of the ONNX model at `path` to `out` (ONNX Runtime, dynamic int8)."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    if QUANTIZED_OPS & {node.op_type for node in onnx.load(str(path)).graph.node}:
+        raise ValueError(f"{path} is already quantized; quantize the fp32 export instead")
+    quantize_dynamic(str(path), str(out), weight_type=QuantType.QInt8)
+    return Path(out)
+
+
+class OnnxClassifier:
+    """An ONNX Runtime session that takes a padded batch and returns logits, like the model."""
+
+    def __init__(self, path: str | Path, model, threads: int | None = None):
+        import onnx
+        import onnxruntime
+
+        props = {p.key: p.value for p in onnx.load(str(path), load_external_data=False)
+                 .metadata_props}
+        if props.get(CONFIG_KEY) != config_fingerprint(model):
+            raise ValueError(f"{path} was exported from another model (its config differs from "
+                             f"this one's); export this model with export_onnx")
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or torch.get_num_threads()
+        options.log_severity_level = 3  # errors only
+        self.session = onnxruntime.InferenceSession(str(path), options,
+                                                    providers=["CPUExecutionProvider"])
+
+    def __call__(self, batch: dict) -> torch.Tensor:
+        feed = {name: batch[name].numpy() for name in ONNX_INPUTS}
+        return torch.from_numpy(self.session.run(None, feed)[0])
+
+
+def torch_path(model, precision: str = "fp32") -> Callable[[dict], torch.Tensor]:
+    """Return a callable running `model` on a batch, under autocast for bf16 (forward only)."""
+    from bert_tutorial.precision import autocast
+
+    device = next(model.parameters()).device
+
+    def predict(batch):
+        with torch.inference_mode(), autocast(precision, device):
+            inputs = {k: batch[k].to(device) for k in ONNX_INPUTS}
+            return model(**inputs).logits.float().cpu()
+
+    return predict
+
+
+def measure(
+    predict: Callable[[dict], torch.Tensor],
+    batches: Sequence[dict],
+    labels: torch.Tensor,
+    singles: Sequence[dict],
+) -> dict:
+    """Time `predict` on `batches` (all test sentences) and on `singles` (batch-1 latency).
+
+    Returns sentences/s, p50/p95 latency in ms, accuracy and the predicted labels, in the order
+    of the concatenated batches (which `labels` follows).
+    """
+    predict(batches[0])  # warm-up: first calls allocate, compile or plan
+    start = time.perf_counter()
+    predictions = torch.cat([predict(batch).argmax(dim=-1) for batch in batches])
+    seconds = time.perf_counter() - start
+    latencies = []
+    for single in singles:
+        start = time.perf_counter()
+        predict(single)
+        latencies.append(1000 * (time.perf_counter() - start))
+    percentiles = statistics.quantiles(latencies, n=20)  # 5%, 10%, ..., 95%
+    return {
+        "sentences_per_s": len(predictions) / seconds,
+        "p50_ms": statistics.median(latencies),
+        "p95_ms": percentiles[-1],
+        "accuracy": (predictions == labels).float().mean().item(),
+        "predictions": predictions,
+    }
+
+
+def size_mb(path: str | Path) -> float:
+    """Return a file's size, or a folder's total, in MB."""
+    path = Path(path)
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files) / 1e6

@@ -1,0 +1,82 @@
+"""Mixed precision the safe way: autocast around the forward pass only, where the hardware helps.
+
+Taught in notebook 07. `autocast(precision, device)` is the one place the training loop and
+prediction enter `torch.autocast`; it refuses bf16 on a CPU that would only emulate it, and fp16
+on a CPU. `matmul_gflops` measures what the hardware does, since a CPU flag alone does not say
+how much faster bf16 is (AMX multiplies bf16 matrices several times faster than fp32; AVX512-BF16
+far less).
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import nullcontext
+
+import torch
+
+PRECISIONS = ("fp32", "bf16", "fp16")
+DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
+NATIVE_RATIO = 3.0  # bf16 matmul at least 3x fp32: AMX class (the benchmarks' "native_bf16")
+
+
+def cpu_has_bf16() -> bool:
+    """Return True when the CPU has bf16 instructions (AVX512-BF16 or AMX), False otherwise."""
+    return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+
+
+def check_precision(precision: str, device: torch.device | str) -> None:
+    """Raise a `ValueError` naming the fix when `precision` cannot run well on `device`."""
+    device = torch.device(device)
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
+    if device.type == "cpu" and precision == "fp16":
+        raise ValueError("fp16 autocast is for GPUs; on a CPU use precision='bf16' (where the "
+                         "CPU supports it) or 'fp32'")
+    if device.type == "cpu" and precision == "bf16" and not cpu_has_bf16():
+        raise ValueError("this CPU has no bf16 instructions (AVX512-BF16 or AMX): bf16 would be "
+                         "emulated, slower than fp32; use precision='fp32'")
+    if device.type == "cuda" and precision == "bf16" and not torch.cuda.is_bf16_supported():
+        raise ValueError("this GPU does not support bf16; use precision='fp16' (or 'fp32')")
+
+
+def autocast(precision: str, device: torch.device | str):
+    """Return the context to run a forward pass (and its loss) in: autocast, or nothing for fp32.
+
+    Enter it once per step around `model(**batch)` only. One autocast region spanning several
+    steps keeps the bf16 copies of the weights it cast at the first step (its weight cache), so
+    the later forward passes never see the optimizer's updates.
+    """
+    check_precision(precision, device)
+    if precision == "fp32":
+        return nullcontext()
+    return torch.autocast(torch.device(device).type, dtype=DTYPES[precision])
+
+
+def refuse_outer_autocast(device: torch.device | str) -> None:
+    """Raise if called inside `torch.autocast`: the loop sets precision per step itself."""
+    if torch.is_autocast_enabled(torch.device(device).type):
+        raise RuntimeError(
+            "the training loop was called inside torch.autocast. One autocast region around "
+            "several steps reuses the weights it cast at the first step, so the model stops "
+            "learning; remove the outer autocast and pass precision='bf16' instead"
+        )
+
+
+def matmul_gflops(dtype: torch.dtype, size: int = 1024, seconds: float = 0.5) -> float:
+    """Return the GFLOP/s of `size` x `size` CPU matrix products in `dtype` (after a warm-up)."""
+    a, b = torch.randn(size, size, dtype=dtype), torch.randn(size, size, dtype=dtype)
+    a @ b
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        a @ b
+        count += 1
+    return 2 * size**3 * count / (time.perf_counter() - start) / 1e9
+
+
+def bf16_matmul_ratio(size: int = 1024, rounds: int = 3) -> float:
+    """Return bf16 over fp32 matmul speed on this CPU, measured in turns (the best of each)."""
+    fp32 = bf16 = 0.0
+    for _ in range(rounds):  # in turns: a shared machine's speed drifts
+        fp32 = max(fp32, matmul_gflops(torch.float32, size, 0.3))
+        bf16 = max(bf16, matmul_gflops(torch.bfloat16, size, 0.3))
+    return bf16 / fp32

@@ -1,0 +1,102 @@
+"""The precision option: autocast around the forward pass only, and refusals that name the fix."""
+
+import math
+
+import pytest
+import torch
+from transformers import BertConfig
+
+from bert_tutorial import precision
+from bert_tutorial.modeling import BertSentenceClassifier
+from bert_tutorial.precision import autocast, bf16_matmul_ratio, check_precision
+from bert_tutorial.training import make_optimizer_and_scheduler, train_one_epoch, train_step
+
+TINY = BertConfig(vocab_size=50, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                  intermediate_size=64, num_labels=2, hidden_dropout_prob=0.0,
+                  attention_probs_dropout_prob=0.0)
+
+
+def tiny_model(seed=0):
+    torch.manual_seed(seed)
+    return BertSentenceClassifier(TINY)
+
+
+def batches(count=6):
+    generator = torch.Generator().manual_seed(1)
+    return [{"input_ids": torch.randint(1, 50, (8, 12), generator=generator),
+             "attention_mask": torch.ones(8, 12, dtype=torch.long),
+             "labels": torch.randint(0, 2, (8,), generator=generator)} for _ in range(count)]
+
+
+@pytest.mark.parametrize("value, message", [
+    ("float16", "precision must be one of"),
+    ("fp16", "fp16 autocast is for GPUs"),
+])
+def test_bad_precisions_on_a_cpu_are_refused(value, message):
+    with pytest.raises(ValueError, match=message):
+        check_precision(value, "cpu")
+
+
+def test_bf16_on_a_cpu_without_bf16_instructions_is_refused(monkeypatch):
+    monkeypatch.setattr(precision, "cpu_has_bf16", lambda: False)
+    with pytest.raises(ValueError, match="emulated, slower than fp32; use precision='fp32'"):
+        autocast("bf16", "cpu")
+
+
+def test_fp32_enters_no_autocast_and_bf16_does(monkeypatch):
+    monkeypatch.setattr(precision, "cpu_has_bf16", lambda: True)
+    with autocast("fp32", "cpu"):
+        assert not torch.is_autocast_enabled("cpu")
+    with autocast("bf16", "cpu"):
+        assert torch.is_autocast_enabled("cpu")
+        assert torch.get_autocast_dtype("cpu") == torch.bfloat16
+
+
+def test_bf16_steps_keep_fp32_weights_and_optimizer_state(monkeypatch):
+    monkeypatch.setattr(precision, "cpu_has_bf16", lambda: True)
+    model = tiny_model()
+    optimizer, scheduler = make_optimizer_and_scheduler(model, lr=1e-3, num_training_steps=6)
+    model.train()
+    for batch in batches():
+        train_step(model, batch, optimizer, scheduler, "cpu", precision="bf16")
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+    state = optimizer.state[model.classifier.weight]
+    assert state["exp_avg"].dtype == torch.float32
+
+
+def test_bf16_training_follows_fp32_training(monkeypatch):
+    monkeypatch.setattr(precision, "cpu_has_bf16", lambda: True)
+    losses = {}
+    for name in ("fp32", "bf16"):
+        model = tiny_model()
+        optimizer, scheduler = make_optimizer_and_scheduler(model, lr=1e-3, num_training_steps=6)
+        losses[name] = train_one_epoch(model, batches(), optimizer, scheduler, "cpu",
+                                       progress=False, precision=name)
+    assert max(abs(a - b) for a, b in zip(losses["fp32"], losses["bf16"], strict=True)) < 0.05
+
+
+def test_the_loop_refuses_to_run_inside_an_outer_autocast():
+    model = tiny_model()
+    optimizer, scheduler = make_optimizer_and_scheduler(model, lr=1e-3, num_training_steps=6)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        with pytest.raises(RuntimeError, match="pass precision='bf16' instead"):
+            train_one_epoch(model, batches(), optimizer, scheduler, "cpu", progress=False)
+
+
+def test_one_autocast_region_over_several_steps_reuses_the_first_weights():
+    """The mistake `refuse_outer_autocast` prevents: the forward pass sees stale weights."""
+    model = tiny_model()
+    batch = batches(1)[0]
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        before = model(**batch).logits.detach()
+        with torch.no_grad():
+            model.classifier.weight.add_(1.0)  # an optimizer step, made large
+        stale = model(**batch).logits.detach()
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        fresh = model(**batch).logits.detach()
+    assert torch.equal(before, stale) and not torch.equal(before, fresh)
+
+
+def test_the_matmul_ratio_is_measured():
+    ratio = bf16_matmul_ratio(size=256, rounds=1)
+    assert math.isfinite(ratio) and ratio > 0
