@@ -12,9 +12,11 @@ from bench.common import ROOT, load_tokenizer, machine_info, review_datasets
 from bench.embed import bench_embed
 from bench.finetune import bench_finetune
 from bench.flops import bench_flops
+from bench.inference import bench_inference
 from bench.ner import bench_ner
 from bench.padding import bench_padding
 from bench.pipeline import bench_pipeline
+from bench.precision import bench_precision
 from bench.report import verdict, write_reports
 from bench.trainer import bench_trainer
 from bert_tutorial.data import movie_review_splits
@@ -65,6 +67,9 @@ def main() -> int:
         "baseline": lambda: bench_baseline(tokenizer, device, quick=args.quick),
         "ner": lambda: bench_ner(tokenizer, device, quick=args.quick),
         "pipeline": lambda: bench_pipeline(tokenizer, test_sentences, device),
+        "precision": lambda: bench_precision(tokenizer, datasets, device),
+        "inference": lambda: bench_inference(tokenizer, datasets, device,
+                                             ROOT / "build" / "inference-tmp", quick=args.quick),
     }  # fmt: skip
     for name, step in steps.items():
         if only and name not in only:

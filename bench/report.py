@@ -23,6 +23,8 @@ def problems(results: dict) -> list[str]:
     found = [f"{path} is {value}" for path, value in figures(results) if not math.isfinite(value)]
     for target in TARGETS:
         try:
+            if not target.applies(results):
+                continue
             value = target.value(results)
         except KeyError as missing:
             found.append(f"{target.label}: no figure {missing} in the results")
@@ -40,7 +42,9 @@ def markdown_table(results: dict) -> str:
     quick = results["quick"]
     rows = [
         f"| {t.label} | {t.shown(results)} | {t.text} | "
-        f"{'(quick run)' if quick else 'met' if t.met(results) else '**missed**'} |"
+        + ("(quick run)" if quick else f"not judged: for {t.where}" if not t.applies(results)
+           else "met" if t.met(results) else "**missed**")
+        + " |"
         for t in TARGETS
     ]
     return "\n".join([

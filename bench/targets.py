@@ -19,6 +19,8 @@ class Target:
     bound: float
     shown: Callable[[dict], str]
     unit: str = ""
+    applies: Callable[[dict], bool] = lambda r: True  # judged only where it applies
+    where: str = ""  # the machines it applies to, shown where it does not
 
     def met(self, results: dict) -> bool:
         """Whether the measured figure meets the target."""
@@ -28,6 +30,28 @@ class Target:
     @property
     def text(self) -> str:
         return f"{'≥' if self.op == '>=' else '≤'} {self.bound:g}{self.unit}"
+
+
+NATIVE_WHERE = "CPUs whose bf16 matmul is ≥ 3x fp32 (AMX class)"
+
+
+def NATIVE(r: dict) -> bool:  # noqa: N802 (reads as a constant in the table)
+    return r["precision"]["native_bf16"]
+
+
+def _bf16(r: dict, text: str) -> str:
+    """The bf16 rows' result, or why there is none (a CPU without bf16 instructions)."""
+    return text if r["precision"]["bf16_seconds"] is not None else "no bf16 on this CPU"
+
+
+def _best(r: dict) -> str:
+    i = r["inference"]
+    best = i["paths"][i["best_path"]]
+    return (f"{i['best_path']}: {best['sentences_per_s']:.0f} vs "
+            f"{i['paths']['fp32 eager']['sentences_per_s']:.0f} sentences/s (×{i['best_speedup']:.2f}), "
+            f"accuracy {-i['best_accuracy_drop']:+.1f} points; "
+            f"{i['best_gflops_per_s']:.0f} GFLOP/s vs {i['matmul_dtype']} matmul "
+            f"{i['matmul_gflops_per_s']:.0f}")
 
 
 TARGETS = (
@@ -72,4 +96,26 @@ TARGETS = (
     Target("NER: training time",
            lambda r: r["ner"]["train_seconds"], "<=", 240,
            lambda r: f"{r['ner']['train_seconds']:.0f} s", " s"),
+    Target("bf16 autocast training vs fp32 (notebook 03 recipe), speed-up",
+           lambda r: r["precision"]["speedup"], ">=", 1.4,
+           lambda r: _bf16(r, f"{r['precision']['fp32_seconds']:.0f} s vs {r['precision']['bf16_seconds']:.0f} s (×{r['precision']['speedup']:.2f})"),
+           applies=NATIVE, where=NATIVE_WHERE),
+    Target("bf16 vs fp32 training: test accuracy gap, points",
+           lambda r: abs(100 * (r["precision"]["bf16_accuracy"] - r["precision"]["fp32_accuracy"])), "<=", 0.5,
+           lambda r: _bf16(r, f"{r['precision']['bf16_accuracy']:.3f} vs {r['precision']['fp32_accuracy']:.3f}"),
+           " points", applies=NATIVE, where=NATIVE_WHERE),
+    Target("bf16 for 2 epochs: time over 1 fp32 epoch",
+           lambda r: r["precision"]["bf16_two_epoch_seconds"] / r["precision"]["fp32_seconds"], "<=", 1.0,
+           lambda r: _bf16(r, f"{r['precision']['bf16_two_epoch_seconds']:.0f} s vs {r['precision']['fp32_seconds']:.0f} s"),
+           applies=NATIVE, where=NATIVE_WHERE),
+    Target("bf16 for 2 epochs: test accuracy",
+           lambda r: r["precision"]["bf16_two_epoch_accuracy"], ">=", 0.85,
+           lambda r: _bf16(r, f"{r['precision']['bf16_two_epoch_accuracy']:.3f}"),
+           applies=NATIVE, where=NATIVE_WHERE),
+    Target("fastest inference path within 0.5 accuracy points of fp32, vs fp32 eager (bf16 matmul ≥ 3x fp32)",
+           lambda r: r["inference"]["best_speedup"], ">=", 3.0, lambda r: _best(r),
+           applies=lambda r: r["inference"]["native_bf16"], where=NATIVE_WHERE),
+    Target("fastest inference path within 0.5 accuracy points of fp32, vs fp32 eager (other CPUs)",
+           lambda r: r["inference"]["best_speedup"], ">=", 2.0, lambda r: _best(r),
+           applies=lambda r: not r["inference"]["native_bf16"], where="CPUs without AMX-class bf16"),
 )  # fmt: skip

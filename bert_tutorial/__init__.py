@@ -21,6 +21,9 @@
 - `finetune`: notebook 03's recipe as a command on Accelerate, for one or many processes (06).
 - `launch`: the commands that start it on CPUs, GPUs, several machines and SLURM (06).
 - `scaling`: a model of one data-parallel step's time, compute plus all-reduce (06).
+- `precision`: the precision option, autocast around the forward pass only, and the measured
+  bf16/fp32 matmul ratio (07).
+- `inference`: int8 (torchao), ONNX export and ONNX Runtime paths, and how to time them (07).
 """
 
 __version__ = "0.1.0"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import logging
 import statistics
 import time
 import warnings
@@ -83,7 +84,13 @@ def quantize_onnx(path: str | Path, out: str | Path) -> Path:
 
     if QUANTIZED_OPS & {node.op_type for node in onnx.load(str(path)).graph.node}:
         raise ValueError(f"{path} is already quantized; quantize the fp32 export instead")
-    quantize_dynamic(str(path), str(out), weight_type=QuantType.QInt8)
+    root = logging.getLogger()  # it advises pre-processing on the root logger, every time
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        quantize_dynamic(str(path), str(out), weight_type=QuantType.QInt8)
+    finally:
+        root.setLevel(level)
     return Path(out)
 
 
