@@ -90,3 +90,14 @@ def test_each_chapter_ends_with_a_link_to_its_solutions(path):
     target = f"solutions/{path.stem}_solutions.ipynb"
     assert f"]({target})" in last
     assert (path.parent / target).is_file()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_setup_runs_before_any_library_is_imported(path):
+    # Importing a transformers model class imports torchao, whose import writes warnings to
+    # stderr; setup_notebook() quiets them only when it runs first (nbval compares stderr).
+    code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    setup = next(i for i, source in enumerate(code) if "setup_notebook(" in source)
+    before = "\n".join(code[1:setup]) + code[setup].split("setup_notebook(")[0]
+    imported = [line for line in before.splitlines() if line.startswith(("import ", "from "))]
+    assert all("bert_tutorial" in line for line in imported), imported
