@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CACHE_ENV = "BERT_TUTORIAL_CACHE"
+BUNDLE_POINTER = "bert-tutorial-cache"  # the file scripts/bundle.py writes into a venv
 
 
 class AssetError(RuntimeError):
@@ -183,9 +184,15 @@ ASSETS: dict[str, Asset] = {
 
 
 def cache_dir() -> Path:
-    """Return the cache folder: $BERT_TUTORIAL_CACHE, or ~/.cache/bert-tutorial."""
+    """Return the cache: $BERT_TUTORIAL_CACHE, a classroom bundle's, or ~/.cache/bert-tutorial."""
     env = os.environ.get(CACHE_ENV, "").strip()
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "bert-tutorial"
+    if env:
+        return Path(env).expanduser()
+    # A virtual environment set up from a bundle (scripts/bundle.py) names the bundle's assets.
+    pointer = Path(sys.prefix) / BUNDLE_POINTER
+    if pointer.is_file():
+        return Path(pointer.read_text().strip())
+    return Path.home() / ".cache" / "bert-tutorial"
 
 
 def get_asset(name: str) -> Asset:

@@ -177,3 +177,55 @@ def test_make_run_html_reads_completely_offline(tmp_path):
     plots = [output for output in outputs if "image/png" in output.get("data", {})]
     assert len(images) == len(plots) and all(images)  # every plot shown; no remote badge image
     assert "Open in Colab" in text
+
+
+PAGE_FACTS = """() => ({
+    images: [...document.images].map(i => i.complete && i.naturalWidth > 0 && i.naturalHeight > 0),
+    links: [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href')),
+    next: document.querySelector('nav.book-nav a[rel=next]')?.getAttribute('href') ?? null,
+    text: document.body.innerText,
+})"""
+
+
+def test_the_book_reads_offline_with_every_page_image_and_link(tmp_path, tokenizer):
+    """make book: every page loads from file:// with no console error, images and links work."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing; `make browser` installs Debian's Chromium")
+    spec = importlib.util.spec_from_file_location("book", ROOT / "scripts" / "book.py")
+    book = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(book)
+    pages = book.build_book(tmp_path / "book")
+    facts, errors, remote = {}, [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("request", lambda request: remote.append(request.url)
+                if not request.url.startswith(("file:", "data:")) else None)  # fmt: skip
+        for path in pages:
+            page.goto(path.as_uri(), wait_until="load")
+            facts[path.name] = page.evaluate(PAGE_FACTS)
+        browser.close()
+    assert errors == [] and remote == []
+    images = [ok for fact in facts.values() for ok in fact["images"]]
+    notebooks = [nbformat.read(path, as_version=4) for path in book.book_order()]
+    outputs = [o for notebook in notebooks for c in notebook.cells for o in c.get("outputs", [])]
+    assert len(images) == sum("image/png" in o.get("data", {}) for o in outputs) > 0
+    assert all(images)
+    internal = {(name, href) for name, fact in facts.items() for href in fact["links"]
+                if not href.startswith(("http://", "https://", "mailto:"))}  # fmt: skip
+    for name, href in internal:
+        target, _, anchor = href.partition("#")
+        html = (tmp_path / "book" / (target or name)).read_text(encoding="utf-8")
+        assert not anchor or f'id="{anchor}"' in html, (name, href)
+    # Next links walk the whole book in chapter order, solutions after their chapter.
+    walk, at = [], "index.html"
+    while facts[at]["next"]:
+        at = facts[at]["next"]
+        walk.append(at)
+    assert walk == [path.name for path in pages[1:]]
+    assert str(tokenizer.tokenize(SEED_SENTENCE)) in facts["01_tokenizer.html"]["text"]
+    print(f"book: {len(pages)} pages, {len(images)} images, {len(internal)} internal links checked")
