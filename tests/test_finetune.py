@@ -1,9 +1,11 @@
 """The launchable fine-tuning script: 2 CPU processes, one-step equivalence, resume, bad input.
 
-Each run is a real subprocess (`python -m` or `torchrun`) on a few training sentences.
+Each run trains on a few sentences: two processes under a real `torchrun`, one process through
+the script's `main()` in this interpreter (notebook 06's solutions run `python -m` itself).
 """
 
 import json
+import os
 
 import pytest
 import torch
@@ -15,7 +17,6 @@ from bert_tutorial.models import model_path
 
 SMALL = "--eval-examples 0 --no-progress"
 TWO = "torchrun --standalone --nproc_per_node 2 -m bert_tutorial.finetune"
-ONE = "python -m bert_tutorial.finetune"
 
 
 def weights(folder):
@@ -65,7 +66,7 @@ def test_the_output_loads_with_from_pretrained_and_pipeline(runs, two_process_ru
 
 def test_two_processes_with_half_batches_take_the_single_process_step(runs):
     flags = f"--max-examples 8 --batch-size 8 --no-dropout {SMALL}"
-    run_finetune(f"{ONE} --output-dir step-one {flags}", cwd=runs)
+    run_here(f"--output-dir step-one {flags}", runs)
     run_finetune(f"{TWO} --output-dir step-two {flags}", cwd=runs)
     one, two = weights(runs / "step-one"), weights(runs / "step-two")
     start = load_file(f"{model_path()}/model.safetensors")
@@ -74,13 +75,25 @@ def test_two_processes_with_half_batches_take_the_single_process_step(runs):
     assert max((one[k] - two[k]).abs().max().item() for k in one) < 1e-5  # ... the same way
 
 
+def run_here(flags: str, runs) -> dict:
+    """Run the script's main() in this process (as `python -m` does, without a new interpreter)."""
+    previous = os.getcwd()
+    os.chdir(runs)
+    try:
+        main(flags.split())
+    finally:
+        os.chdir(previous)
+    output = runs / flags.split()[flags.split().index("--output-dir") + 1] / "run.json"
+    return json.loads(output.read_text()) if output.is_file() else {}
+
+
 @pytest.fixture(scope="module")
 def resumed(runs):
     flags = f"--max-examples 24 --batch-size 8 --epochs 2 {SMALL}"
-    whole = run_finetune(f"{ONE} --output-dir whole {flags}", cwd=runs)
-    assert run_finetune(f"{ONE} --output-dir parts {flags} --stop-after 4", cwd=runs) == {}
+    whole = run_here(f"--output-dir whole {flags}", runs)
+    assert run_here(f"--output-dir parts {flags} --stop-after 4", runs) == {}
     checkpoint = "parts/checkpoints/step-000004"
-    parts = run_finetune(f"{ONE} --output-dir parts {flags} --resume-from {checkpoint}", cwd=runs)
+    parts = run_here(f"--output-dir parts {flags} --resume-from {checkpoint}", runs)
     return whole, parts, flags
 
 
