@@ -23,7 +23,8 @@ from nbconvert import HTMLExporter
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from run_notebooks import offline_copy  # noqa: E402  (a script beside this one)
+from colab_cells import project  # noqa: E402  (scripts beside this one)
+from run_notebooks import offline_copy  # noqa: E402
 
 OVERVIEW_END = "\n## How it fits together"  # the README's overview is what comes before
 BADGE_IMAGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\(([^)]*)\)")
@@ -57,6 +58,9 @@ def link_pages(markdown: str) -> str:
 def front_page(titles: dict[str, str]) -> nbformat.NotebookNode:
     """Return the front page as a notebook: the README's overview, then the contents."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8").split(OVERVIEW_END)[0]
+    # Sections after the overview are not in the book: their anchors go to the README online.
+    info = project()
+    readme = readme.replace("](#", f"]({info['url']}/blob/v{info['version']}/README.md#")
     contents = ["## Contents", ""]
     for stem, name in titles.items():
         indent = "   " if stem.endswith("_solutions") else ""
