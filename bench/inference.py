@@ -12,11 +12,11 @@ import torch
 
 from bench.common import new_classifier
 from bench.precision import train_and_score
-from bert_tutorial.batching import pad_batch, sorted_batches
 from bert_tutorial.inference import (
     OnnxClassifier,
     export_onnx,
     measure,
+    prediction_inputs,
     quantize_int8,
     quantize_onnx,
     size_mb,
@@ -35,13 +35,9 @@ def bench_inference(tokenizer, datasets, device, workdir, quick: bool = False) -
     else:
         _, _, model = train_and_score(tokenizer, datasets, device, "fp32")
     model = model.cpu().eval()
-    test = datasets["test"]
-    order = [i for group in sorted_batches(test.lengths(), BATCH_SIZE) for i in group]
-    batches = [pad_batch([{"input_ids": test[i]["input_ids"]} for i in order[s : s + BATCH_SIZE]],
-                         tokenizer.pad_token_id) for s in range(0, len(order), BATCH_SIZE)]
-    labels = torch.tensor([test[i]["labels"] for i in order])
-    singles = [pad_batch([{"input_ids": test[i]["input_ids"]}], tokenizer.pad_token_id)
-               for i in range(min(LATENCY_SENTENCES, len(test)))]
+    batches, labels, singles = prediction_inputs(
+        datasets["test"], tokenizer.pad_token_id, BATCH_SIZE, LATENCY_SENTENCES
+    )
     workdir.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(workdir / "fp32")
     onnx_fp32 = export_onnx(model, workdir / "model.onnx", batches[0])
@@ -75,16 +71,16 @@ def bench_inference(tokenizer, datasets, device, workdir, quick: bool = False) -
                 if 100 * (fp32["accuracy"] - r["accuracy"]) <= MAX_DROP_POINTS}
     best = max(eligible, key=lambda n: eligible[n]["sentences_per_s"])
     tokens = sum(batch["input_ids"].numel() for batch in batches)  # padded tokens computed
-    width = tokens / len(order)
+    width = tokens / len(labels)
     layers = model.config.num_hidden_layers
     forward_flops = training_flops(tokens, width, model.config, num_frozen_layers=layers)
-    seconds = len(order) / results[best]["sentences_per_s"]
+    seconds = len(labels) / results[best]["sentences_per_s"]
     ratio = bf16_matmul_ratio()
     reference_dtype = torch.bfloat16 if ratio >= NATIVE_RATIO else torch.float32
     return {
         "native_bf16": ratio >= NATIVE_RATIO,
         "bf16_matmul_ratio": ratio,
-        "sentences": len(order),
+        "sentences": len(labels),
         "compile_seconds": compile_seconds,
         "paths": results,
         "best_path": best,

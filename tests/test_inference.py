@@ -9,6 +9,7 @@ from bert_tutorial.inference import (
     OnnxClassifier,
     export_onnx,
     measure,
+    prediction_inputs,
     quantize_int8,
     quantize_onnx,
     size_mb,
@@ -74,3 +75,20 @@ def test_quantizing_twice_is_refused(model, exported, tmp_path):
         quantize_int8(quantize_int8(model))
     with pytest.raises(ValueError, match="already quantized; quantize the fp32 export"):
         quantize_onnx(exported[1], tmp_path / "twice.onnx")
+
+
+def test_prediction_inputs_cover_every_example_once_in_length_order():
+    from bert_tutorial.training import TokenizedDataset
+
+    lengths = [5, 2, 9, 3, 7, 4, 8]
+    dataset = TokenizedDataset(
+        [{"input_ids": [100 + i] * n, "labels": i % 2} for i, n in enumerate(lengths)]
+    )
+    batches, labels, singles = prediction_inputs(dataset, pad_token_id=0, batch_size=3,
+                                                 num_singles=2)  # fmt: skip
+    seen = [row[0].item() - 100 for batch in batches for row in batch["input_ids"]]
+    assert sorted(seen) == list(range(len(lengths)))
+    assert labels.tolist() == [i % 2 for i in seen]  # the labels follow the batches' order
+    widths = [batch["input_ids"].shape[1] for batch in batches]
+    assert widths == sorted(widths, reverse=True) and widths[0] == max(lengths)  # longest first
+    assert [s["input_ids"].tolist() for s in singles] == [[[100] * 5], [[101] * 2]]
