@@ -12,13 +12,13 @@ A bundle is one folder, `bert-tutorial-bundle/`, and a tarball of it:
 
 Installing is all or nothing: a bad bundle is refused before anything is installed, and a failed
 install removes the virtual environment, so `make` never sees a half-installed one as complete.
-Only the standard library is used here: this script runs before any virtual environment exists.
+Only the standard library (and bert_tutorial.assets, which needs no more) is used here: this
+script runs before any virtual environment exists.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import re
@@ -33,10 +33,13 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # bert_tutorial.assets needs only the standard library too
+from bert_tutorial import assets  # noqa: E402
+from bert_tutorial.assets import sha256_of  # noqa: E402
+
 NAME = "bert-tutorial-bundle"
 MANIFEST = "bundle.json"
 REPO = "bert-tutorial"
-CACHE_POINTER = "bert-tutorial-cache"  # in the venv's root; read by bert_tutorial.assets
 FORMAT = 1
 
 
@@ -46,15 +49,6 @@ class BundleError(RuntimeError):
 
 def this_python() -> str:
     return f"{sys.implementation.name} {sys.version_info.major}.{sys.version_info.minor}"
-
-
-def sha256_of(path: Path) -> str:
-    """Return the hex sha256 of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def locked(lock: Path) -> dict[str, str]:
@@ -142,8 +136,6 @@ def _wheels(folder: Path, lock: Path, torch_index: str | None) -> dict[str, str]
 
 
 def _copy_assets(target: Path) -> None:
-    from bert_tutorial import assets  # the build runs in .venv; install needs no package
-
     for source in assets.fetch_all().values():
         shutil.copytree(source, target / source.name, dirs_exist_ok=True)
 
@@ -258,7 +250,7 @@ def install(bundle: Path, target: Path, lock: Path = ROOT / "requirements.lock")
         pip = [str(python), "-m", "pip", "install", "--quiet", "--no-compile"]
         _run([*pip, "--find-links", str(folder / "wheels"), "-r", str(lock)], env)
         _run([*pip, "--no-deps", "--no-build-isolation", "-e", str(lock.parent)], env)
-        (target / CACHE_POINTER).write_text(str((folder / "assets").resolve()) + "\n")
+        (target / assets.BUNDLE_POINTER).write_text(str((folder / "assets").resolve()) + "\n")
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)  # nothing half-installed is left behind
         raise
