@@ -27,7 +27,6 @@ from colab_cells import project  # noqa: E402  (scripts beside this one)
 from run_notebooks import offline_copy  # noqa: E402
 
 OVERVIEW_END = "\n## How it fits together"  # the README's overview is what comes before
-BADGE_IMAGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\(([^)]*)\)")
 NOTEBOOK_LINK = re.compile(r"\]\((?:notebooks/)?(?:solutions/)?([0-9][\w]*)\.ipynb\)")
 
 
@@ -50,7 +49,6 @@ def title(notebook: nbformat.NotebookNode) -> str:
 
 def link_pages(markdown: str) -> str:
     """Point links at notebooks to their pages in the book."""
-    markdown = BADGE_IMAGE.sub(r"[Open in Colab](\1)", markdown)  # no remote image offline
     markdown = NOTEBOOK_LINK.sub(r"](\1.html)", markdown)
     return markdown.replace("](notebooks/solutions/)", "](#Contents)")
 
@@ -92,7 +90,7 @@ def build_book(out: Path) -> list[Path]:
     pages = [out / "index.html"]
     first = (stems[0], titles[stems[0]])
     html, _ = exporter.from_notebook_node(
-        front_page(titles), resources={"book_nav": navigation(None, first)}
+        offline_copy(front_page(titles)), resources={"book_nav": navigation(None, first)}
     )
     pages[0].write_text(html, encoding="utf-8")
     for i, stem in enumerate(stems):
