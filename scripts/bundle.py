@@ -40,7 +40,6 @@ from bert_tutorial.assets import sha256_of  # noqa: E402
 NAME = "bert-tutorial-bundle"
 MANIFEST = "bundle.json"
 REPO = "bert-tutorial"
-FORMAT = 1
 
 
 class BundleError(RuntimeError):
@@ -85,7 +84,6 @@ def build(out: Path, torch_index: str | None) -> Path:
     _copy_assets(folder / "assets")
     commit = _copy_repository(folder / REPO)
     manifest = {
-        "format": FORMAT,
         "python": this_python(),
         "platform": sysconfig.get_platform(),
         "lock_sha256": sha256_of(lock),

@@ -33,7 +33,6 @@ def tiny(tmp_path):
     wheel = folder / "wheels" / "example_package-1.0-py3-none-any.whl"
     wheel.write_bytes(b"not really a wheel")
     manifest = {
-        "format": bundle.FORMAT,
         "python": bundle.this_python(),
         "platform": sysconfig.get_platform(),
         "lock_sha256": bundle.sha256_of(lock),
