@@ -21,9 +21,13 @@ def plot_heatmap(
     fmt: str = ".2f",
     cmap: str = "viridis",
     fontsize: float = 8,
+    value_range: tuple[float, float] | None = None,
     ax: plt.Axes | None = None,
 ) -> plt.Axes:
-    """Draw `matrix` as a heatmap with tick labels, a title, axis labels and a colour bar."""
+    """Draw `matrix` as a heatmap with tick labels, a title, axis labels and a colour bar.
+
+    `value_range` fixes the colour scale (low, high), so that side-by-side heatmaps compare.
+    """
     values = np.asarray(matrix, dtype=float)
     assert values.shape == (len(row_labels), len(col_labels)), (
         f"matrix shape {values.shape} does not match {len(row_labels)} x {len(col_labels)} labels"
@@ -31,7 +35,8 @@ def plot_heatmap(
     if ax is None:
         size = (max(4.0, 0.55 * len(col_labels) + 2), max(3.0, 0.45 * len(row_labels) + 1.5))
         _, ax = plt.subplots(figsize=size)
-    image = ax.imshow(values, cmap=cmap, aspect="auto")
+    low, high = value_range or (None, None)
+    image = ax.imshow(values, cmap=cmap, aspect="auto", vmin=low, vmax=high)
     ax.figure.colorbar(image, ax=ax, label=colorbar_label)
     ax.set_xticks(range(len(col_labels)), labels=col_labels, rotation=60, ha="right")
     ax.set_yticks(range(len(row_labels)), labels=row_labels)

@@ -55,3 +55,17 @@ def test_every_heatmap_number_is_readable_on_its_cell(cmap):
 def test_relative_luminance_of_black_white_and_grey():
     assert relative_luminance((0, 0, 0)) == 0 and relative_luminance((1, 1, 1)) == 1
     assert relative_luminance((0.5, 0.5, 0.5)) == pytest.approx(0.214, abs=1e-3)
+
+
+def test_heatmaps_given_one_value_range_share_one_colour_scale():
+    labels = ["a", "b"]
+    narrow = np.array([[0.6, 0.7], [0.8, 1.0]])
+    wide = np.array([[0.0, 0.5], [0.5, 1.0]])
+    colours = []
+    for values in (narrow, wide):
+        ax = plot_heatmap(values, labels, labels, title="t", xlabel="x", ylabel="y",
+                          colorbar_label="c", value_range=(0, 1))  # fmt: skip
+        image = ax.images[0]
+        colours.append(image.cmap(image.norm(0.8)))
+    assert colours[0] == colours[1]  # 0.8 has one colour in both
+    plt.close("all")
