@@ -31,5 +31,5 @@ class Recipe:
 # Notebook 03: sentence sentiment, one epoch on 8,454 sentences.
 SENTIMENT_RECIPE = Recipe(lr=1e-4, batch_size=32, num_epochs=1, num_frozen_layers=2)
 
-# Notebook 04: WNUT-16 named entities, four epochs on 1,915 tweets.
+# Notebook 04: WNUT-16 named entities, four epochs on 1,676 tweets.
 NER_RECIPE = Recipe(lr=2e-4, batch_size=16, num_epochs=4, num_frozen_layers=0)

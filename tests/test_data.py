@@ -26,11 +26,14 @@ def test_movie_review_split_is_fixed_disjoint_and_complete():
     assert data.movie_review_splits(seed=1)["test"] != splits["test"]
 
 
-def test_wnut16_split_is_fixed_and_has_no_validation_part():
+def test_wnut16_split_is_fixed_and_keeps_the_test_tweets_of_the_80_20_split():
     splits = data.wnut16_splits()
-    assert {k: len(v) for k, v in splits.items()} == {"train": 1915, "validation": 0, "test": 479}
+    assert {k: len(v) for k, v in splits.items()} == {"train": 1676, "validation": 239, "test": 479}
+    # Validation came out of training: the test tweets are those scored before it existed.
+    earlier = data.split_dataset(data.read_wnut16(), fractions=(0.8, 0.0, 0.2))
+    assert splits["test"] == earlier["test"]
     assert data.wnut16_splits() == splits
-    together = sorted(map(repr, splits["train"] + splits["test"]))
+    together = sorted(map(repr, splits["train"] + splits["validation"] + splits["test"]))
     assert together == sorted(map(repr, data.read_wnut16()))  # every tweet exactly once
 
 
