@@ -6,7 +6,11 @@ import pytest
 
 from bert_tutorial.scaling import (
     BACKWARD_SHARE,
+    BUCKET_BYTES,
+    LINKS,
     allreduce_seconds,
+    backward_share,
+    link_efficiency,
     scaling_efficiency,
     step_seconds,
     training_flops,
@@ -60,3 +64,35 @@ def test_training_flops_count_backward_only_for_trainable_layers():
     per_layer = 2 * (4 * 16 + 2 * 4 * 16) + 4 * 10 * 4
     assert training_flops(1, 10, Config, 0) == per_layer * 9
     assert training_flops(1, 10, Config, 3) == per_layer * 3
+
+
+def test_every_hop_of_every_bucket_waits_the_latency():
+    one_bucket, three_buckets = BUCKET_BYTES / 2, 2.5 * BUCKET_BYTES
+    assert allreduce_seconds(one_bucket, 4, math.inf, latency=1e-5) == pytest.approx(6e-5)
+    assert allreduce_seconds(three_buckets, 4, math.inf, latency=1e-5) == pytest.approx(18e-5)
+    assert allreduce_seconds(three_buckets, 1, 1e9, latency=1e-5) == 0
+
+
+def test_a_ring_larger_than_one_box_runs_at_the_network_between_boxes():
+    nvlink = next(link for link in LINKS if link.name.startswith("NVLink"))
+    assert nvlink.for_ring(8) is nvlink
+    assert nvlink.for_ring(16).bandwidth < nvlink.bandwidth / 10
+    compute, num_bytes = 0.02, 3e8
+    assert link_efficiency(compute, num_bytes, 16, nvlink) < link_efficiency(
+        compute, num_bytes, 8, nvlink
+    ) - 0.2
+
+
+def test_frozen_layers_shrink_the_backward_pass_that_hides_communication():
+    class Config:
+        num_hidden_layers = 6
+
+    assert backward_share(Config, 0) == pytest.approx(BACKWARD_SHARE)
+    assert backward_share(Config, 2) == pytest.approx(8 / 14)
+    assert backward_share(Config, 6) == 0
+    compute, bandwidth = 0.1, 1e9
+    num_bytes = 0.6 * compute * bandwidth / (2 * 7 / 8)  # as long as 60% of the compute
+    hidden_all = step_seconds(compute, num_bytes, 8, bandwidth, overlap=True)
+    hidden_less = step_seconds(compute, num_bytes, 8, bandwidth, share=backward_share(Config, 2),
+                               overlap=True)
+    assert hidden_all == compute < hidden_less
