@@ -108,7 +108,8 @@ def train_step(
     """Run one optimisation step on one batch (model in train mode) and return its loss.
 
     With `precision="bf16"` only the forward pass and the loss run under autocast (notebook 07);
-    the backward pass, clipping and AdamW stay in fp32 on the fp32 weights.
+    backward runs each operation in its forward dtype, and the weights' gradients, clipping and
+    AdamW are fp32, on the fp32 weights.
     """
     batch = {key: value.to(device) for key, value in batch.items()}
     with autocast(precision, device):

@@ -92,3 +92,22 @@ def test_prediction_inputs_cover_every_example_once_in_length_order():
     widths = [batch["input_ids"].shape[1] for batch in batches]
     assert widths == sorted(widths, reverse=True) and widths[0] == max(lengths)  # longest first
     assert [s["input_ids"].tolist() for s in singles] == [[[100] * 5], [[101] * 2]]
+
+
+def test_the_onnx_file_alone_classifies_and_knows_its_labels(model, exported):
+    batch = batches(1)[0]
+    alone = OnnxClassifier(exported[0])  # no PyTorch model given
+    assert alone.id2label == model.config.id2label
+    assert torch.allclose(alone(batch), torch_path(model)(batch), atol=1e-4)
+
+
+@pytest.mark.parametrize(("opset", "dynamo"), [(14, False), (18, False), (18, True)])
+def test_both_exporters_give_the_models_logits_for_new_shapes(model, tmp_path, opset, dynamo):
+    path = export_onnx(model, tmp_path / "m.onnx", batches(1)[0], opset=opset, dynamo=dynamo)
+    batch = {"input_ids": torch.randint(1, 50, (5, 9)), "attention_mask": torch.ones(5, 9).long()}
+    assert torch.allclose(OnnxClassifier(path, model)(batch), torch_path(model)(batch), atol=1e-4)
+
+
+def test_the_dynamo_exporter_refuses_an_opset_it_cannot_write(model, tmp_path):
+    with pytest.raises(ValueError, match="writes opset 18 or later, not 14; pass dynamo=False"):
+        export_onnx(model, tmp_path / "m.onnx", batches(1)[0], opset=14, dynamo=True)
