@@ -24,6 +24,23 @@ def cpu_has_bf16() -> bool:
     return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
 
 
+def cuda_has_native_bf16() -> bool:
+    """Return True when the GPU computes in bf16 natively (compute capability 8.0 or later).
+
+    `torch.cuda.is_bf16_supported()` alone also says True where bf16 is only emulated (a T4 or a
+    V100), slower than fp16.
+    """
+    return torch.cuda.is_bf16_supported(including_emulation=False)
+
+
+def fastest_precision(device: torch.device | str) -> str:
+    """Return the precision to train and predict in on `device`: native bf16, else fp16 on a GPU,
+    else fp32 (notebook 07 chooses with it)."""
+    if torch.device(device).type == "cuda":
+        return "bf16" if cuda_has_native_bf16() else "fp16"
+    return "bf16" if cpu_has_bf16() else "fp32"
+
+
 def check_precision(precision: str, device: torch.device | str) -> None:
     """Raise a `ValueError` naming the fix when `precision` cannot run well on `device`."""
     device = torch.device(device)
@@ -35,8 +52,9 @@ def check_precision(precision: str, device: torch.device | str) -> None:
     if device.type == "cpu" and precision == "bf16" and not cpu_has_bf16():
         raise ValueError("this CPU has no bf16 instructions (AVX512-BF16 or AMX): bf16 would be "
                          "emulated, slower than fp32; use precision='fp32'")
-    if device.type == "cuda" and precision == "bf16" and not torch.cuda.is_bf16_supported():
-        raise ValueError("this GPU does not support bf16; use precision='fp16' (or 'fp32')")
+    if device.type == "cuda" and precision == "bf16" and not cuda_has_native_bf16():
+        raise ValueError("this GPU has no native bf16 (compute capability below 8.0, e.g. a T4 "
+                         "or V100): bf16 would be emulated; use precision='fp16' (or 'fp32')")
 
 
 def autocast(precision: str, device: torch.device | str):
@@ -52,9 +70,20 @@ def autocast(precision: str, device: torch.device | str):
     return torch.autocast(torch.device(device).type, dtype=DTYPES[precision])
 
 
+def grad_scaler(precision: str, device: torch.device | str) -> torch.amp.GradScaler:
+    """Return a gradient scaler, active for fp16 only: fp16 gradients underflow unscaled.
+
+    Disabled, its calls pass straight through, so fp32 and bf16 steps are unchanged.
+    """
+    return torch.amp.GradScaler(torch.device(device).type, enabled=precision == "fp16")
+
+
 def refuse_outer_autocast(device: torch.device | str) -> None:
-    """Raise if called inside `torch.autocast`: the loop sets precision per step itself."""
-    if torch.is_autocast_enabled(torch.device(device).type):
+    """Raise if called inside `torch.autocast`: the loop sets precision per step itself.
+
+    Both device types count: a "cpu" autocast around a GPU run is the same mistake.
+    """
+    if any(torch.is_autocast_enabled(kind) for kind in ("cpu", "cuda")):
         raise RuntimeError(
             "the training loop was called inside torch.autocast. One autocast region around "
             "several steps reuses the weights it cast at the first step, so the model stops "

@@ -15,7 +15,7 @@ from transformers import get_linear_schedule_with_warmup
 
 from bert_tutorial.batching import in_order_batches, length_grouped_batches, pad_batch
 from bert_tutorial.checks import check_strings
-from bert_tutorial.precision import autocast, check_precision, refuse_outer_autocast
+from bert_tutorial.precision import autocast, check_precision, grad_scaler, refuse_outer_autocast
 
 
 class TokenizedDataset(Dataset):
@@ -103,33 +103,47 @@ def make_optimizer_and_scheduler(
 
 
 def train_step(
-    model, batch, optimizer, scheduler, device, max_grad_norm=1.0, precision="fp32"
+    model, batch, optimizer, scheduler, device, max_grad_norm=1.0, precision="fp32", scaler=None
 ) -> float:
     """Run one optimisation step on one batch (model in train mode) and return its loss.
 
-    With `precision="bf16"` only the forward pass and the loss run under autocast (notebook 07);
-    backward runs each operation in its forward dtype, and the weights' gradients, clipping and
-    AdamW are fp32, on the fp32 weights.
+    With `precision="bf16"` or `"fp16"` only the forward pass and the loss run under autocast
+    (notebook 07); backward runs each operation in its forward dtype, and the weights' gradients,
+    clipping and AdamW are fp32, on the fp32 weights. fp16 scales the loss with `scaler` (pass
+    one `precision.grad_scaler` for all steps, as `train_one_epoch` does), and a step whose
+    gradients overflowed is skipped.
     """
+    scaler = scaler or grad_scaler(precision, device)
     batch = {key: value.to(device) for key, value in batch.items()}
     with autocast(precision, device):
         outputs = model(**batch)
-    outputs.loss.backward()
+    scaler.scale(outputs.loss).backward()
+    scaler.unscale_(optimizer)  # clip the true gradients, not the scaled ones
     torch.nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
-    optimizer.step()
+    scaler.step(optimizer)
+    scaler.update()
     scheduler.step()
     optimizer.zero_grad()
     return outputs.loss.item()
 
 
 def train_one_epoch(
-    model, batches, optimizer, scheduler, device, max_grad_norm=1.0, progress=True, precision="fp32"
+    model,
+    batches,
+    optimizer,
+    scheduler,
+    device,
+    max_grad_norm=1.0,
+    progress=True,
+    precision="fp32",
+    scaler=None,
 ) -> list[float]:
     """Train for one pass over `batches` and return the loss of every step."""
     refuse_outer_autocast(device)
+    scaler = scaler or grad_scaler(precision, device)
     model.train()
     return [
-        train_step(model, batch, optimizer, scheduler, device, max_grad_norm, precision)
+        train_step(model, batch, optimizer, scheduler, device, max_grad_norm, precision, scaler)
         for batch in tqdm(batches, desc="Training", unit="batch", disable=not progress)
     ]
 
@@ -180,11 +194,12 @@ def fine_tune(
         warmup_ratio=recipe.warmup_ratio,
         weight_decay=recipe.weight_decay,
     )
-    losses = []
+    losses, scaler = [], grad_scaler(precision, device)
     for epoch in range(recipe.num_epochs):
         batches = make_batches(dataset, recipe.batch_size, pad_token_id, seed=epoch)
         losses += train_one_epoch(
-            model, batches, optimizer, scheduler, device, recipe.max_grad_norm, progress, precision
+            model, batches, optimizer, scheduler, device, recipe.max_grad_norm, progress, precision,
+            scaler,
         )
         if after_epoch:
             after_epoch(epoch)

@@ -100,3 +100,58 @@ def test_one_autocast_region_over_several_steps_reuses_the_first_weights():
 def test_the_matmul_ratio_is_measured():
     ratio = bf16_matmul_ratio(size=256, rounds=1)
     assert math.isfinite(ratio) and ratio > 0
+
+
+def fake_gpu(monkeypatch, capability):
+    """Fake a CUDA GPU of `capability` (major, minor) for the precision queries."""
+    native = capability >= (8, 0)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: capability)
+    # torch counts emulated bf16 as supported unless told not to: a T4 says True by default.
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported",
+                        lambda including_emulation=True: native or including_emulation)
+
+
+@pytest.mark.parametrize("capability, fastest", [((7, 5), "fp16"), ((7, 0), "fp16"),
+                                                 ((8, 0), "bf16"), ((9, 0), "bf16")])
+def test_gpus_get_bf16_only_where_it_is_native(monkeypatch, capability, fastest):
+    fake_gpu(monkeypatch, capability)
+    assert precision.fastest_precision("cuda") == fastest
+    if fastest == "fp16":  # a T4 or V100
+        with pytest.raises(ValueError, match="no native bf16 .* use precision='fp16'"):
+            check_precision("bf16", "cuda")
+    else:
+        check_precision("bf16", "cuda")
+    check_precision("fp16", "cuda")
+
+
+def test_the_cpu_gets_bf16_only_with_bf16_instructions(monkeypatch):
+    for has_bf16, fastest in [(True, "bf16"), (False, "fp32")]:
+        monkeypatch.setattr(precision, "cpu_has_bf16", lambda has_bf16=has_bf16: has_bf16)
+        assert precision.fastest_precision("cpu") == fastest
+
+
+def test_an_outer_autocast_of_either_device_type_is_refused(monkeypatch):
+    model = tiny_model()
+    optimizer, scheduler = make_optimizer_and_scheduler(model, lr=1e-3, num_training_steps=1)
+    # A "cuda" autocast around a CPU loop (or "cpu" around a GPU one) is the same mistake.
+    monkeypatch.setattr(torch, "is_autocast_enabled", lambda kind: kind == "cuda")
+    with pytest.raises(RuntimeError, match="called inside torch.autocast"):
+        train_one_epoch(model, batches(1), optimizer, scheduler, "cpu", progress=False)
+
+
+def test_fp16_steps_scale_the_loss_and_skip_a_step_whose_gradients_overflow(monkeypatch):
+    monkeypatch.setattr(precision, "check_precision", lambda value, device: None)  # fp16 on a CPU
+    model = tiny_model()
+    optimizer, scheduler = make_optimizer_and_scheduler(model, lr=1e-3, num_training_steps=4)
+    model.train()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    assert precision.grad_scaler("fp16", "cpu").is_enabled()
+    assert not precision.grad_scaler("bf16", "cpu").is_enabled()
+    scaler = torch.amp.GradScaler("cpu", init_scale=2.0**120)  # the fp16 gradients overflow
+    train_step(model, batches(1)[0], optimizer, scheduler, "cpu", precision="fp16", scaler=scaler)
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())  # skipped
+    assert scaler.get_scale() < 2.0**120  # and the scale came down
+    scaler = torch.amp.GradScaler("cpu", init_scale=2.0**8)
+    train_step(model, batches(1)[0], optimizer, scheduler, "cpu", precision="fp16", scaler=scaler)
+    assert not all(torch.equal(before[k], v) for k, v in model.state_dict().items())
