@@ -23,6 +23,9 @@ INSTALL_TAG = "colab-install"
 BADGE_SVG = "https://colab.research.google.com/assets/colab-badge.svg"
 
 
+FAST_CHAPTERS = ("07_",)  # the notebooks that need the package's `fast` extra
+
+
 def project() -> dict[str, str]:
     """Return the name, version, repository URL and torch requirement in pyproject.toml."""
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
@@ -49,10 +52,12 @@ def badge_source(path: Path) -> str:
     return f"[![Open In Colab]({BADGE_SVG})]({link})"
 
 
-def install_source() -> str:
-    """Return the install cell: it runs only in Colab and never reinstalls torch."""
+def install_source(path: Path | None = None) -> str:
+    """Return `path`'s install cell: it runs only in Colab, never reinstalls torch, and asks for
+    the `fast` extra (notebook 07's libraries) only in the notebooks that use it."""
     info = project()
-    requirement = f"{info['name']} @ git+{info['url']}@v{info['version']}"
+    fast = path is not None and path.name.startswith(FAST_CHAPTERS)
+    requirement = f"{info['name']}{'[fast]' if fast else ''} @ git+{info['url']}@v{info['version']}"
     return (
         "# Colab only: install the tutorial's package at this notebook's version. Colab's own\n"
         f"# torch is kept (the package asks only for {info['torch']}). Elsewhere it does nothing.\n"
@@ -69,7 +74,7 @@ def install_source() -> str:
 def expected_cells(path: Path) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
     """Return the badge cell and the install cell that `path` should hold."""
     badge = nbformat.v4.new_markdown_cell(badge_source(path), metadata={"tags": [BADGE_TAG]})
-    install = nbformat.v4.new_code_cell(install_source(), metadata={"tags": [INSTALL_TAG]})
+    install = nbformat.v4.new_code_cell(install_source(path), metadata={"tags": [INSTALL_TAG]})
     return badge, install
 
 

@@ -1,6 +1,7 @@
 """Colab: every notebook's badge and guarded install cell agree with pyproject.toml."""
 
 import importlib.util
+import re
 from pathlib import Path
 
 import nbformat
@@ -101,3 +102,16 @@ def test_setup_runs_before_any_library_is_imported(path):
     before = "\n".join(code[1:setup]) + code[setup].split("setup_notebook(")[0]
     imported = [line for line in before.splitlines() if line.startswith(("import ", "from "))]
     assert all("bert_tutorial" in line for line in imported), imported
+
+
+def test_only_notebook_07_asks_for_the_fast_extra_it_alone_uses():
+    asking = [p.name for p in NOTEBOOKS if "bert-tutorial[fast] @" in colab_cells.install_source(p)]
+    assert asking == ["07_fast_inference.ipynb", "07_fast_inference_solutions.ipynb"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    fast = {re.split(r"[<>=]", r)[0] for r in project["optional-dependencies"]["fast"]}
+    assert fast == {"torchao", "onnx", "onnxscript", "onnxruntime"}
+    assert not fast & {re.split(r"[<>=]", r)[0] for r in project["dependencies"]}
+    for path in NOTEBOOKS:  # no other notebook imports them
+        if path.name not in asking:
+            code = "".join(c.source for c in nbformat.read(path, as_version=4).cells)
+            assert not re.search(r"\b(torchao|onnx\w*|bert_tutorial\.inference)\b", code), path
