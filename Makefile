@@ -84,7 +84,7 @@ LATEST_TORCH ?= torch
 test-latest: assets ## Colab-like run: newest torch and transformers, package from a wheel, no output comparison
 	rm -rf build/latest-venv && $(PYTHON) -m venv build/latest-venv
 	build/latest-venv/bin/pip install --quiet --disable-pip-version-check --upgrade \
-	  $(LATEST_TORCH) transformers . nbclient nbconvert ipykernel
+	  $(LATEST_TORCH) transformers ".[fast]" nbclient nbconvert ipykernel
 	build/latest-venv/bin/python scripts/run_notebooks.py --out build/latest --warnings \
 	  $(NOTEBOOKS)
 
