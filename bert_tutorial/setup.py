@@ -9,6 +9,7 @@ import logging
 import os
 import platform
 import random
+import subprocess
 import sys
 import warnings
 from importlib import metadata
@@ -119,11 +120,27 @@ def versions() -> dict[str, str]:
     }
 
 
+def gpu_name() -> str | None:
+    """Return the first GPU's name from nvidia-smi, or None.
+
+    Not `torch.cuda.get_device_name`: that initialises CUDA in this process, and a notebook whose
+    process has initialised CUDA can no longer fork launcher processes (notebook 06).
+    """
+    try:
+        result = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
+                                capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if result.returncode != 0 or not result.stdout.strip():
+        return None
+    return result.stdout.splitlines()[0].strip()
+
+
 def show_versions(device: torch.device) -> None:
     """Print library versions, the device and the CPU thread count (output not compared)."""
     for name, version in versions().items():
         print(f"{name:<13} {version}")
-    name = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor()
+    name = gpu_name() if device.type == "cuda" else platform.processor()
     print(f"{'device':<13} {device} ({name or platform.machine()})")
     print(f"{'cpu threads':<13} {torch.get_num_threads()}")
 

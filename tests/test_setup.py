@@ -61,6 +61,20 @@ def test_versions_are_reported(capsys):
     assert "transformers" in out and "device        cpu" in out
 
 
+def test_showing_a_gpu_does_not_initialise_cuda_in_the_notebook_process(monkeypatch, capsys):
+    def initialises_cuda(*args, **kwargs):
+        raise AssertionError("CUDA initialised: notebook 06's launchers could not fork")
+
+    monkeypatch.setattr(torch.cuda, "get_device_name", initialises_cuda)
+    monkeypatch.setattr(torch.cuda, "get_device_properties", initialises_cuda)
+    reply = types.SimpleNamespace(returncode=0, stdout="Tesla T4\n")
+    monkeypatch.setattr(setup.subprocess, "run", lambda *args, **kwargs: reply)
+    setup.show_versions(torch.device("cuda"))
+    assert "device        cuda (Tesla T4)" in capsys.readouterr().out
+    monkeypatch.setattr(setup.subprocess, "run", lambda *a, **k: (_ for _ in ()).throw(OSError()))
+    assert setup.gpu_name() is None  # no nvidia-smi: the device line falls back to the machine
+
+
 def test_restart_hint_names_a_library_loaded_at_another_version(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "numpy", types.SimpleNamespace(__version__="0.1.0"))
     assert setup.stale_modules()["numpy"][0] == "0.1.0"
