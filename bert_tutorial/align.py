@@ -6,6 +6,7 @@ Taught in notebook 01 (the classic `orig_to_tok_index` loop next to the fast tok
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -176,3 +177,24 @@ def _empty_word_message(index: int, word: str) -> str:
         f"removes); drop or replace it before aligning, or pass allow_empty_words=True to map it "
         f"to no token"
     )
+
+
+def best_windows(windows, words: Sequence[str], tokenizer: Any) -> list[tuple[int, int]]:
+    """Return, per word, (window, position of its first sub-token) in the overlapping window
+    where it lies whole with the most context on its shorter side (notebook 01).
+
+    `windows` is the tokenizer's output for `words` with `return_overflowing_tokens=True`.
+    """
+    pieces = [len(tokenizer.tokenize(word)) for word in words]
+    best: dict[int, tuple[int, int, int]] = {}  # word index -> (context, window, position)
+    for window in range(len(windows["input_ids"])):
+        word_ids = windows.word_ids(window)
+        whole = {w for w, n in Counter(word_ids).items() if w is not None and n == pieces[w]}
+        for position, w in enumerate(word_ids):
+            if w not in whole or word_ids[position - 1] == w:
+                continue  # a special token, a word cut at the edge, or not its first piece
+            context = min(position, len(word_ids) - 1 - position)
+            if w not in best or context > best[w][0]:
+                best[w] = (context, window, position)
+    assert len(best) == len(words), f"{len(words) - len(best)} words lie whole in no window"
+    return [best[w][1:] for w in range(len(words))]

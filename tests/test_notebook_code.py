@@ -1,5 +1,6 @@
 """Code the notebooks write out by hand agrees with the tested package versions of the same name."""
 
+from collections import Counter
 from types import SimpleNamespace
 
 import pytest
@@ -8,7 +9,7 @@ from hypothesis import event, given, settings
 from notebook_cells import definition, run_cell
 from test_align_properties import words_strategy
 
-from bert_tutorial import batching, embed, modeling, training
+from bert_tutorial import align, batching, embed, modeling, training
 from bert_tutorial.align import align_words
 from bert_tutorial.data import read_wnut16
 from bert_tutorial.models import model_path
@@ -167,3 +168,14 @@ def test_notebook_05_training_arguments_match_the_package():
     package = training.trainer_arguments(SENTIMENT_RECIPE, 8454, ours["output_dir"], "cpu")
     assert ours == package.to_dict()
     assert ours["warmup_steps"] == 26 and ours["train_sampling_strategy"] == "group_by_length"
+
+
+def test_notebook_01_best_windows_matches_the_package(tokenizer):
+    namespace = definition(NB01, "def best_windows", {"Counter": Counter})
+    words = ("Learn Hugging Face Transformers & BERT with PyTorch unbelievably " * 40).split()
+    windows = tokenizer(words, is_split_into_words=True, truncation=True, max_length=64,
+                        stride=16, return_overflowing_tokens=True)
+    assert len(windows["input_ids"]) > 3
+    ours = namespace["best_windows"](windows, words, tokenizer)
+    assert ours == align.best_windows(windows, words, tokenizer)
+    assert [windows.word_ids(w)[p] for w, p in ours] == list(range(len(words)))
