@@ -20,18 +20,6 @@ import torch
 DEVICE_ENV = "BERT_TUTORIAL_DEVICE"
 SHOW_WARNINGS_ENV = "BERT_TUTORIAL_SHOW_WARNINGS"
 
-# Module -> distribution of the libraries a Colab install may upgrade under a running kernel.
-_UPGRADABLE = {
-    "numpy": "numpy",
-    "torch": "torch",
-    "transformers": "transformers",
-    "tokenizers": "tokenizers",
-    "huggingface_hub": "huggingface_hub",
-    "safetensors": "safetensors",
-    "sklearn": "scikit-learn",
-    "matplotlib": "matplotlib",
-}
-
 # Warnings that carry no lesson and would otherwise be stored in the notebooks' outputs.
 _HARMLESS_WARNINGS = (
     r"IProgress not found",  # tqdm.auto without a running widget front end (headless runs)
@@ -146,19 +134,30 @@ def show_versions(device: torch.device) -> None:
 
 
 def stale_modules() -> dict[str, tuple[str, str]]:
-    """Return {module: (loaded version, installed version)} for libraries changed on disk."""
+    """Return {module: (loaded version, installed version)} for imported libraries changed on disk.
+
+    Every top-level module this process has imported is checked, not a fixed list: Colab's kernel
+    has imported dozens of libraries before the install cell runs, and any of them may be upgraded.
+    """
+    owners = metadata.packages_distributions()
     stale = {}
-    for module, distribution in _UPGRADABLE.items():
+    for module in sorted({name.partition(".")[0] for name in list(sys.modules)}):
         loaded = getattr(sys.modules.get(module), "__version__", None)
-        if loaded is None:
-            continue  # not imported yet: the next import picks up the installed version
-        try:
-            installed = metadata.version(distribution)
-        except metadata.PackageNotFoundError:
-            continue
-        if loaded.split("+")[0] != installed.split("+")[0]:
-            stale[module] = (loaded, installed)
+        if not isinstance(loaded, str):
+            continue  # a module without a version string cannot be compared
+        for distribution in owners.get(module, []):
+            try:
+                installed = metadata.version(distribution)
+            except metadata.PackageNotFoundError:
+                continue
+            if _public(loaded) != _public(installed):
+                stale[module] = (loaded, installed)
     return stale
+
+
+def _public(version: str) -> str:
+    """Return `version` without its local part ("2.11.0+cu128" -> "2.11.0")."""
+    return version.split("+")[0]
 
 
 def restart_hint() -> bool:

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import types
+from importlib import metadata
 
 import pytest
 import torch
@@ -80,6 +81,22 @@ def test_restart_hint_names_a_library_loaded_at_another_version(monkeypatch, cap
     assert setup.stale_modules()["numpy"][0] == "0.1.0"
     assert setup.restart_hint() is True
     assert "numpy 0.1.0 -> " in capsys.readouterr().out
+
+
+def test_restart_hint_checks_every_imported_library(monkeypatch, capsys):
+    # Colab's kernel has imported far more than the tutorial's own libraries (tqdm, pandas, ...).
+    import tqdm
+
+    monkeypatch.setattr(tqdm, "__version__", "0.0.1")
+    assert setup.stale_modules() == {"tqdm": ("0.0.1", metadata.version("tqdm"))}
+    assert setup.restart_hint() is True
+    assert "tqdm 0.0.1 -> " in capsys.readouterr().out
+
+
+def test_restart_hint_ignores_a_local_version_label(monkeypatch):
+    # Colab's torch says "2.11.0+cu128"; its metadata may say the same without the label.
+    monkeypatch.setattr(torch, "__version__", metadata.version("torch").split("+")[0] + "+cu128")
+    assert "torch" not in setup.stale_modules()
 
 
 def test_restart_hint_is_quiet_when_nothing_changed(capsys):
