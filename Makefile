@@ -17,7 +17,7 @@ TORCH_INDEX ?= $(if $(filter Linux,$(shell uname -s)),https://download.pytorch.o
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv assets bundle student book browser run lab test test-unit test-notebooks test-latest bench bench-quick lint colab outputs lock clean
+.PHONY: help venv assets bundle student book browser run lab test test-unit test-notebooks test-latest test-colab bench bench-quick lint colab outputs lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -87,6 +87,13 @@ test-latest: assets ## Colab-like run: newest torch and transformers, package fr
 	  $(LATEST_TORCH) transformers ".[fast]" nbclient nbconvert ipykernel
 	build/latest-venv/bin/python scripts/run_notebooks.py --out build/latest --warnings \
 	  $(NOTEBOOKS)
+
+# COLAB_NOTEBOOKS= a few notebooks (.ci/run runs a part); COLAB_PYTHON= a Python 3.13 to use.
+COLAB_NOTEBOOKS ?=
+COLAB_PYTHON ?=
+test-colab: $(STAMP) ## Colab's Python and pinned versions (colab-runtime.txt), package from a git tag; nbval
+	$(PY) scripts/test_colab.py $(if $(COLAB_PYTHON),--python $(COLAB_PYTHON)) \
+	  $(if $(COLAB_NOTEBOOKS),--notebooks $(COLAB_NOTEBOOKS))
 
 bench: assets ## Measure everything; writes bench/results.{json,md,png}; fails on a missed target
 	$(PY) -m bench

@@ -52,19 +52,25 @@ def badge_source(path: Path) -> str:
     return f"[![Open In Colab]({BADGE_SVG})]({link})"
 
 
+def requirement(path: Path | None = None, url: str | None = None) -> str:
+    """Return the pip requirement `path`'s install cell installs: the package at the release tag
+    of the repository (or of `url`), with the `fast` extra for the notebooks that use it."""
+    info = project()
+    fast = path is not None and path.name.startswith(FAST_CHAPTERS)
+    return f"{info['name']}{'[fast]' if fast else ''} @ git+{url or info['url']}@v{info['version']}"
+
+
 def install_source(path: Path | None = None) -> str:
     """Return `path`'s install cell: it runs only in Colab, never reinstalls torch, and asks for
     the `fast` extra (notebook 07's libraries) only in the notebooks that use it."""
     info = project()
-    fast = path is not None and path.name.startswith(FAST_CHAPTERS)
-    requirement = f"{info['name']}{'[fast]' if fast else ''} @ git+{info['url']}@v{info['version']}"
     return (
         "# Colab only: install the tutorial's package at this notebook's version. Colab's own\n"
         f"# torch is kept (the package asks only for {info['torch']}). Elsewhere it does nothing.\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
-        f'    %pip install --quiet "{requirement}"\n'
+        f'    %pip install --quiet "{requirement(path)}"\n'
         "    from bert_tutorial.setup import restart_hint\n"
         "\n"
         "    restart_hint()"
