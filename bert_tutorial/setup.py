@@ -16,6 +16,7 @@ from importlib import metadata
 
 import numpy as np
 import torch
+from packaging.version import InvalidVersion, Version
 
 DEVICE_ENV = "BERT_TUTORIAL_DEVICE"
 SHOW_WARNINGS_ENV = "BERT_TUTORIAL_SHOW_WARNINGS"
@@ -150,14 +151,21 @@ def stale_modules() -> dict[str, tuple[str, str]]:
                 installed = metadata.version(distribution)
             except metadata.PackageNotFoundError:
                 continue
-            if _public(loaded) != _public(installed):
+            if _release(loaded) != _release(installed):
                 stale[module] = (loaded, installed)
     return stale
 
 
-def _public(version: str) -> str:
-    """Return `version` without its local part ("2.11.0+cu128" -> "2.11.0")."""
-    return version.split("+")[0]
+def _release(version: str) -> tuple[int, ...] | None:
+    """Return the release numbers of `version`: "2.11.0+cu128" and "2.11.0" give (2, 11, 0).
+
+    Only these are compared: a module's own `__version__` often leaves out the distribution's
+    post-release or local label (certifi's "2026.10.19" is distribution 2026.10.19.post1).
+    """
+    try:
+        return Version(version).release
+    except InvalidVersion:
+        return None
 
 
 def restart_hint() -> bool:

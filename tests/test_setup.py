@@ -93,10 +93,15 @@ def test_restart_hint_checks_every_imported_library(monkeypatch, capsys):
     assert "tqdm 0.0.1 -> " in capsys.readouterr().out
 
 
-def test_restart_hint_ignores_a_local_version_label(monkeypatch):
-    # Colab's torch says "2.11.0+cu128"; its metadata may say the same without the label.
-    monkeypatch.setattr(torch, "__version__", metadata.version("torch").split("+")[0] + "+cu128")
+def test_restart_hint_compares_release_numbers_only(monkeypatch):
+    # Colab's torch says "2.11.0+cu128"; certifi's module says "2026.10.19" for .post1.
+    release = metadata.version("torch").split("+")[0]
+    monkeypatch.setattr(torch, "__version__", release + "+cu128")
     assert "torch" not in setup.stale_modules()
+    monkeypatch.setattr(torch, "__version__", release + ".post1")
+    assert "torch" not in setup.stale_modules()
+    monkeypatch.setattr(torch, "__version__", "1.0.0")
+    assert "torch" in setup.stale_modules()
 
 
 def test_restart_hint_is_quiet_when_nothing_changed(capsys):
