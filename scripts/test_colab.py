@@ -117,11 +117,13 @@ def installed_versions(python: Path, names: list[str]) -> dict[str, str | None]:
     return {name: None if found[name] == "None" else found[name] for name in names}
 
 
-def make_environment(python: str, venv: Path) -> Path:
-    """Create (or reuse, if made from the same pins) the environment; return its python."""
+def make_environment(python: str, venv: Path) -> tuple[Path, bool]:
+    """Create (or reuse, if made from the same pins) the environment; return its python and
+    whether it is new (install times from a reused one are not a fresh runtime's)."""
     stamp = venv / ".colab-runtime.sha256"
     digest = hashlib.sha256(PINS.read_bytes() + " ".join(TOOLS).encode()).hexdigest()
-    if not (stamp.exists() and stamp.read_text() == digest):
+    fresh = not (stamp.exists() and stamp.read_text() == digest)
+    if fresh:
         shutil.rmtree(venv, ignore_errors=True)
         run(python, "-m", "venv", venv)
         pip = [venv / "bin" / "python", "-m", "pip", "install", "--quiet"]
@@ -130,7 +132,7 @@ def make_environment(python: str, venv: Path) -> Path:
         print(f"Colab's libraries installed in {time.perf_counter() - start:.0f} s")
         run(*pip, "-c", PINS, *TOOLS)
         stamp.write_text(digest)
-    return venv / "bin" / "python"
+    return venv / "bin" / "python", fresh
 
 
 def tagged_clone(dest: Path) -> str:
@@ -217,50 +219,34 @@ def main() -> int:
     parser.add_argument("--no-unit", action="store_true", help="skip the unit tests")
     args = parser.parse_args()
     version = colab_python_version()
-    python = make_environment(find_python(version, args.python), BUILD / "venv")
-    installs = install_like_the_cells(python, tagged_clone(BUILD / "repo"))
+    python, fresh = make_environment(find_python(version, args.python), BUILD / "venv")
+    repo = BUILD / "repo"
+    installs = install_like_the_cells(python, tagged_clone(repo))
     check_pins_kept(python)
     run(python, "-m", "bert_tutorial.assets", capture_output=True)
     versions = installed_versions(python, ["torch", "transformers", "accelerate", "datasets"])
+    pytest = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    unit = None
     if not args.no_unit:
         ignore = [f"--ignore={path}" for path in NOT_COLAB]
-        run(
-            python,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            *ignore,
-            "tests",
-            cwd=BUILD / "repo",
-        )
+        unit = subprocess.run([*pytest, *ignore, "tests"], cwd=repo).returncode
     notebooks = [p.resolve() for p in args.notebooks] if args.notebooks else notebook_paths()
     report = BUILD / "nbval.xml"
-    status = subprocess.run(
-        [
-            python,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            f"--junitxml={report}",
-            *[str(p.relative_to(ROOT)) for p in notebooks],
-        ],
-        cwd=BUILD / "repo",
-    ).returncode
+    names = [str(p.relative_to(ROOT)) for p in notebooks]
+    nbval = subprocess.run([*pytest, f"--junitxml={report}", *names], cwd=repo).returncode
     matching, compared, failed = count_matches(report, notebooks)
-    print(
-        f"\nColab runtime: Python {version}, " + ", ".join(f"{n} {v}" for n, v in versions.items())
-    )
+
+    libraries = ", ".join(f"{name} {v}" for name, v in versions.items())
+    print(f"\nColab runtime: Python {version}, {libraries}")
+    reused = "" if fresh else " (environment reused: not a fresh runtime's times)"
     for label, (seconds, mb) in installs.items():
-        print(f"install cell of {label}: {seconds:.0f} s, {mb:.0f} MB added")
-    print(
-        f"{matching} of {compared} compared cells match the stored outputs "
-        f"({len(notebooks)} notebooks)" + (f"; differ: {', '.join(failed)}" if failed else "")
-    )
-    return 1 if status or failed else 0
+        print(f"install cell of {label}: {seconds:.0f} s, {mb:.0f} MB added{reused}")
+    if unit is not None:
+        print(f"unit tests: {'passed' if unit == 0 else 'FAILED'}")
+    differ = f"; differ: {', '.join(failed)}" if failed else ""
+    print(f"{matching} of {compared} compared cells match the stored outputs "
+          f"({len(notebooks)} notebooks){differ}")
+    return 1 if unit or nbval or failed else 0
 
 
 if __name__ == "__main__":
