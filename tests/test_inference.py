@@ -111,3 +111,20 @@ def test_both_exporters_give_the_models_logits_for_new_shapes(model, tmp_path, o
 def test_the_dynamo_exporter_refuses_an_opset_it_cannot_write(model, tmp_path):
     with pytest.raises(ValueError, match="writes opset 18 or later, not 14; pass dynamo=False"):
         export_onnx(model, tmp_path / "m.onnx", batches(1)[0], opset=14, dynamo=True)
+
+
+def test_either_attention_exports_the_models_logits_and_eager_is_the_shorter_graph(model, tmp_path):
+    import onnx
+
+    running = model.config._attn_implementation
+    padded = {"input_ids": torch.randint(1, 50, (3, 7)),
+              "attention_mask": torch.tensor([[1] * 7, [1] * 4 + [0] * 3, [1] * 2 + [0] * 5])}
+    nodes = {}
+    for attention in ("eager", "sdpa"):
+        path = export_onnx(model, tmp_path / f"{attention}.onnx", batches(1)[0],
+                           attention=attention)
+        assert model.config._attn_implementation == running  # set back after the export
+        logits = OnnxClassifier(path, model)(padded)
+        assert torch.allclose(logits, torch_path(model)(padded), atol=1e-4)
+        nodes[attention] = len(onnx.load(str(path)).graph.node)
+    assert nodes["eager"] < nodes["sdpa"]  # sdpa's export adds shape arithmetic in every layer
