@@ -57,6 +57,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=recipe.seed)
     parser.add_argument("--mixed-precision", choices=("no", "bf16", "fp16"), default="no",
                         help="autocast the forward pass and loss (weights and AdamW stay fp32)")
+    parser.add_argument("--cpu", action="store_true",
+                        help="train on the CPU even where a GPU is present")
     parser.add_argument("--grad-accum", type=int, default=1,
                         help="batches whose gradients are summed before each optimizer step")
     parser.add_argument("--max-examples", type=int, default=None,
@@ -189,21 +191,20 @@ def main(argv: list[str] | None = None) -> dict | None:
     from bert_tutorial.setup import silence_libraries
 
     silence_libraries()
+    launched = int(os.environ.get("WORLD_SIZE", 1))
     try:  # clear errors for an unknown model or precision, before any process waits for others
         path = model_path(args.model)
         precision = {"no": "fp32"}.get(args.mixed_precision, args.mixed_precision)
-        check_precision(precision, "cuda" if torch.cuda.is_available() else "cpu")  # notebook 07
+        on_gpu = torch.cuda.is_available() and not args.cpu
+        check_precision(precision, "cuda" if on_gpu else "cpu")  # notebook 07
     except (ModelNotAvailableError, ValueError) as error:
         raise SystemExit(f"finetune: {error}") from None
     # split_batches: --batch-size is the global batch, so every process count takes the same
     # steps; the schedule and the checkpoints then mean the same thing under any launcher.
-    # Without cpu=True, Accelerate on a machine with no GPU ignores torchrun's processes and
-    # each one trains alone; with it, they form one MULTI_CPU group over gloo.
-    launched = int(os.environ.get("WORLD_SIZE", 1))
     accelerator = Accelerator(
         mixed_precision=args.mixed_precision, gradient_accumulation_steps=args.grad_accum,
         dataloader_config=DataLoaderConfiguration(split_batches=True),
-        cpu=launched > 1 and not torch.cuda.is_available(),
+        cpu=train_on_cpu(args, launched),
     )
     if accelerator.num_processes != launched:
         raise SystemExit(f"finetune: launched {launched} processes but Accelerate joined "
@@ -220,6 +221,16 @@ def main(argv: list[str] | None = None) -> dict | None:
     accelerator.wait_for_everyone()
     accelerator.end_training()
     return summary
+
+
+def train_on_cpu(args: argparse.Namespace, launched: int) -> bool:
+    """Return whether to tell Accelerate `cpu=True` for a run of `launched` processes.
+
+    Without it, Accelerate on a machine with no GPU ignores torchrun's processes and each one
+    trains alone; with it, they form one MULTI_CPU group over gloo. `--cpu` asks for the same
+    beside GPUs (two processes on a one-GPU machine would otherwise each want a GPU of its own).
+    """
+    return args.cpu or (launched > 1 and not torch.cuda.is_available())
 
 
 def train(args: argparse.Namespace, accelerator, path: str) -> dict | None:

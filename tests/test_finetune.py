@@ -11,7 +11,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from bert_tutorial.finetune import main
+from bert_tutorial.finetune import main, parse_args, train_on_cpu
 from bert_tutorial.launch import run_finetune
 from bert_tutorial.models import model_path
 
@@ -140,3 +140,12 @@ def test_run_json_records_the_settings(runs, two_process_run):
     saved = json.loads((runs / "two" / "run.json").read_text())
     assert saved["settings"]["recipe"]["batch_size"] == 8
     assert saved["settings"]["max_examples"] == 32
+
+
+def test_cpu_processes_are_asked_for_where_no_gpu_is_or_cpu_is_given(monkeypatch):
+    plain, cpu = parse_args(["--output-dir", "x"]), parse_args(["--output-dir", "x", "--cpu"])
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert train_on_cpu(plain, 2) and not train_on_cpu(plain, 1)  # one process needs no group
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)  # a one-GPU runtime (Colab)
+    assert not train_on_cpu(plain, 2)  # DDP on the GPUs
+    assert train_on_cpu(cpu, 2) and train_on_cpu(cpu, 1)  # notebook 06's CPU demonstrations
