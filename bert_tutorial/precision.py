@@ -41,6 +41,14 @@ def fastest_precision(device: torch.device | str) -> str:
     return "bf16" if cpu_has_bf16() else "fp32"
 
 
+def cuda_inference_dtypes() -> dict[str, torch.dtype]:
+    """Return the weight dtypes worth timing on this GPU: fp32, fp16, and bf16 where native."""
+    dtypes = {"fp32": torch.float32, "fp16": torch.float16}
+    if cuda_has_native_bf16():
+        dtypes["bf16"] = torch.bfloat16
+    return dtypes
+
+
 def check_precision(precision: str, device: torch.device | str) -> None:
     """Raise a `ValueError` naming the fix when `precision` cannot run well on `device`."""
     device = torch.device(device)

@@ -125,6 +125,29 @@ def test_gpus_get_bf16_only_where_it_is_native(monkeypatch, capability, fastest)
     check_precision("fp16", "cuda")
 
 
+@pytest.mark.parametrize("capability", [(7, 5), (8, 0)])
+def test_gpu_inference_times_bf16_weights_only_where_native(monkeypatch, capability):
+    fake_gpu(monkeypatch, capability)  # a T4, an A100
+    expected = ["fp32", "fp16"] + (["bf16"] if capability >= (8, 0) else [])
+    assert list(precision.cuda_inference_dtypes()) == expected
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_half_precision_weights_with_sdpa_load_and_predict(tmp_path, dtype):
+    # Notebook 07's GPU section loads the saved model this way; the CPU runs it too, slowly.
+    from bert_tutorial.inference import torch_path
+
+    model = tiny_model().eval()
+    model.save_pretrained(tmp_path)
+    half = BertSentenceClassifier.from_pretrained(tmp_path, dtype=dtype, attn_implementation="sdpa")
+    assert half.config._attn_implementation == "sdpa"
+    assert {p.dtype for p in half.parameters()} == {dtype}
+    batch = batches(1)[0]
+    logits = torch_path(half.eval())(batch)
+    assert logits.dtype == torch.float32
+    assert torch.allclose(logits, torch_path(model)(batch), atol=0.05)
+
+
 def test_the_cpu_gets_bf16_only_with_bf16_instructions(monkeypatch):
     for has_bf16, fastest in [(True, "bf16"), (False, "fp32")]:
         monkeypatch.setattr(precision, "cpu_has_bf16", lambda has_bf16=has_bf16: has_bf16)
