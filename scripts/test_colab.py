@@ -75,11 +75,11 @@ def find_python(version: str, given: str | None) -> str:
         ]
     )
     for candidate in filter(None, candidates):
-        reported = subprocess.run(
-            [candidate, "-c", "import sys; print(*sys.version_info[:2], sep='.')"],
-            capture_output=True,
-            text=True,
-        )
+        ask = [candidate, "-c", "import sys; print(*sys.version_info[:2], sep='.')"]
+        try:
+            reported = subprocess.run(ask, capture_output=True, text=True)
+        except OSError:
+            continue  # not there, or not a program
         if reported.returncode == 0 and reported.stdout.strip() == version:
             return candidate
     where = f"at {given}" if given else f"(python{version} on PATH, or pyenv's)"
@@ -202,7 +202,7 @@ def count_matches(report: Path, notebooks: list[Path]) -> tuple[int, int, list[s
         outcome[(case.get("classname"), case.get("name"))] = not failed
     matching, compared, failed = 0, 0, []
     for path in notebooks:
-        classname = path.relative_to(ROOT).with_suffix("").as_posix().replace("/", ".")
+        classname = path.relative_to(ROOT).as_posix().replace("/", ".")  # as junit names it
         for name in sorted(compared_cells(path), key=lambda n: int(n.split()[1])):
             compared += 1
             if outcome.get((classname, name)):
