@@ -8,8 +8,12 @@ benchmarks and the tests (which check that the notebooks' versions agree with th
 from __future__ import annotations
 
 from torch import nn
-from transformers import BertModel, BertPreTrainedModel, PreTrainedModel
-from transformers.modeling_outputs import SequenceClassifierOutput, TokenClassifierOutput
+from transformers import BertForMaskedLM, BertModel, BertPreTrainedModel, PreTrainedModel
+from transformers.modeling_outputs import (
+    MaskedLMOutput,
+    SequenceClassifierOutput,
+    TokenClassifierOutput,
+)
 
 from bert_tutorial.embed import POOLINGS, pool
 
@@ -61,6 +65,27 @@ class BertTokenClassifier(BertPreTrainedModel):
                 logits.flatten(0, 1), labels.flatten(), ignore_index=-100
             )
         return TokenClassifierOutput(loss=loss, logits=logits)
+
+
+class MaskedPositionsLM(BertForMaskedLM):
+    """`BertForMaskedLM` that, given labels, runs its head on the masked positions only.
+
+    The head's decoder multiplies every vector by the whole vocabulary (30,522 words for a BERT
+    vocabulary): for this model that costs more than all six layers below it. Only the masked
+    15% of the positions have a label, so only their logits are computed; without
+    labels (as in `pipeline("fill-mask")`) it is `BertForMaskedLM` unchanged, and its saved folder
+    loads as one.
+    """
+
+    def forward(self, input_ids=None, attention_mask=None, labels=None, **kwargs):
+        if labels is None:
+            return super().forward(input_ids=input_ids, attention_mask=attention_mask, **kwargs)
+        hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                           **kwargs).last_hidden_state
+        masked = labels != -100
+        logits = self.cls(hidden[masked])  # (masked positions, vocabulary)
+        loss = nn.functional.cross_entropy(logits, labels[masked])
+        return MaskedLMOutput(loss=loss, logits=logits)
 
 
 def freeze_layers(model: PreTrainedModel, num_layers: int, *, embeddings: bool = True):
