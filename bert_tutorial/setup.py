@@ -143,7 +143,9 @@ def stale_modules() -> dict[str, tuple[str, str]]:
     owners = metadata.packages_distributions()
     stale = {}
     for module in sorted({name.partition(".")[0] for name in list(sys.modules)}):
-        loaded = getattr(sys.modules.get(module), "__version__", None)
+        with warnings.catch_warnings():  # some libraries deprecate their __version__ (MarkupSafe)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            loaded = getattr(sys.modules.get(module), "__version__", None)
         if not isinstance(loaded, str):
             continue  # a module without a version string cannot be compared
         for distribution in owners.get(module, []):
