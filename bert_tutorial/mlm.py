@@ -124,3 +124,29 @@ def masked_token_scores(model, batches: Sequence[dict], k: int = 5) -> dict[str,
         raise ValueError("no position of these batches is masked: nothing to score")
     return {"top1": top1 / total, f"top{k}": topk / total,
             "perplexity": math.exp(loss_sum / total), "masked": total}
+
+
+def pretrain(model, sentences: Sequence[str], tokenizer, recipe, device, *,
+             train_embeddings: bool = False, progress: bool = True) -> list[float]:
+    """Train `model` (a masked LM) on `sentences` with a `recipes.MaskedLMRecipe`; return losses.
+
+    Notebook 08's cells in one call: `freeze_layers` as the recipe says (pretrained word
+    embeddings, and with them the tied decoder, stay frozen unless `train_embeddings`, which a
+    model trained from random weights needs), AdamW with warmup and linear decay, and per epoch
+    freshly masked batches (seeded by the epoch), so every pass masks other positions.
+    """
+    from bert_tutorial.modeling import freeze_layers
+    from bert_tutorial.training import make_optimizer_and_scheduler, train_one_epoch
+
+    freeze_layers(model, recipe.num_frozen_layers, embeddings=not train_embeddings)
+    optimizer, scheduler = make_optimizer_and_scheduler(
+        model, lr=recipe.lr, num_training_steps=recipe.num_training_steps(len(sentences)),
+        warmup_ratio=recipe.warmup_ratio, weight_decay=recipe.weight_decay,
+    )
+    losses = []
+    for epoch in range(recipe.num_epochs):
+        batches = masked_batches(sentences, tokenizer, recipe.batch_size, recipe.mlm_probability,
+                                 seed=epoch, max_length=recipe.max_length)
+        losses += train_one_epoch(model, batches, optimizer, scheduler, device,
+                                  recipe.max_grad_norm, progress)
+    return losses

@@ -5,7 +5,7 @@ is the specification. Everywhere else the package lets torch and transformers re
 
 import pytest
 
-from bert_tutorial import align, assets, embed, family, models, ner, pipelines, training
+from bert_tutorial import align, assets, embed, family, mlm, models, ner, pipelines, training
 from bert_tutorial.data import TaggedSentence
 
 ALIGNMENT = align.WordAlignment(
@@ -13,6 +13,14 @@ ALIGNMENT = align.WordAlignment(
     token_to_word=[None, 0, None], word_to_tokens=[(1,)], truncated=False,
 )  # fmt: skip
 LABEL2ID = {"O": 0, "B-geo-loc": 1, "I-geo-loc": 2}
+
+
+def without_mask_token(tokenizer):
+    from copy import deepcopy
+
+    plain = deepcopy(tokenizer)
+    plain.mask_token = None
+    return plain
 
 
 def sentence_classifier():
@@ -66,6 +74,13 @@ CASES = [
     ("entities mismatch", lambda t: ner.entities(["a", "b"], ["O"]), ValueError, "2 words but 1 tags"),
     ("entities bad tag", lambda t: ner.entities(["a"], ["S-PER"]), ValueError, "IOBES"),
     ("id2label without O", lambda t: ner.predict_word_tags(None, None, {0: "B-x"}, "cpu", pad_token_id=0), ValueError, "no 'O' tag"),
+    # sentences to mask (notebook 08)
+    ("masking probability 0", lambda t: mlm.masked_batches(["a film"], t, 8, mlm_probability=0), ValueError, r"between 0 and 1 \(BERT used 0.15\), got 0"),
+    ("masking probability 1", lambda t: mlm.masked_batches(["a film"], t, 8, mlm_probability=1), ValueError, "between 0 and 1"),
+    ("masking probability 15", lambda t: mlm.masked_batches(["a film"], t, 8, mlm_probability=15), ValueError, "got 15"),
+    ("negative masking probability", lambda t: mlm.masked_batches(["a film"], t, 8, mlm_probability=-0.1), ValueError, "got -0.1"),
+    ("empty sentence to mask", lambda t: mlm.masked_batches(["a film", "a plot", " "], t, 2), ValueError, r"sentence 2 is empty \(' '\)"),
+    ("tokenizer without a mask token", lambda t: mlm.masked_batches(["a film"], without_mask_token(t), 8), ValueError, "has no mask token.*load the tokenizer of a masked language model"),
 ]  # fmt: skip
 
 

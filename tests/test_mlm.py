@@ -69,24 +69,7 @@ def test_masking_is_seeded_and_leaves_its_input_alone(tokenizer, encoded):
     assert torch.equal(ids, before)
 
 
-@pytest.mark.parametrize("probability", [0, 1, -0.1, 1.5])
-def test_a_masking_probability_outside_0_1_is_refused(tokenizer, probability):
-    with pytest.raises(ValueError, match="between 0 and 1"):
-        masked_batches(SENTENCES, tokenizer, 8, mlm_probability=probability)
-
-
-def test_an_empty_sentence_is_named(tokenizer):
-    with pytest.raises(ValueError, match=r"sentence 2 is empty \(' '\)"):
-        masked_batches(["a film", "a plot", " ", "a story"], tokenizer, 2)
-
-
-def test_a_tokenizer_without_a_mask_token_is_refused(tokenizer):
-    from copy import deepcopy
-
-    plain = deepcopy(tokenizer)
-    plain.mask_token = None
-    with pytest.raises(ValueError, match="has no mask token"):
-        masked_batches(SENTENCES, plain, 8)
+# Bad input (a probability outside (0, 1), an empty sentence, no [MASK]): tests/test_bad_input.py
 
 
 def test_batches_cover_every_sentence_and_mask_about_the_share_asked(tokenizer):
@@ -150,3 +133,32 @@ def test_the_masked_positions_head_gives_the_full_heads_loss_and_gradients(tmp_p
     again = BertForMaskedLM.from_pretrained(tmp_path / "fast")
     assert all(torch.equal(a, b) for a, b in zip(again.state_dict().values(),
                                                  fast.state_dict().values(), strict=True))
+
+
+def test_pretrain_learns_keeps_the_embeddings_and_saves_a_fill_mask_folder(tokenizer, tmp_path):
+    from dataclasses import replace
+
+    from transformers import pipeline
+
+    from bert_tutorial.mlm import pretrain
+    from bert_tutorial.modeling import MaskedPositionsLM
+    from bert_tutorial.recipes import MLM_RECIPE
+
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2,
+                        num_attention_heads=2, intermediate_size=64)
+    torch.manual_seed(0)
+    model = MaskedPositionsLM(config)
+    embeddings = model.bert.embeddings.word_embeddings.weight.clone()
+    recipe = replace(MLM_RECIPE, lr=3e-2, num_epochs=3, batch_size=16)
+    losses = pretrain(model, SENTENCES, tokenizer, recipe, torch.device("cpu"), progress=False)
+    assert len(losses) == 3 * -(-len(SENTENCES) // 16)
+    # Only the head's transform and bias and the layers learn (the embeddings are random and
+    # frozen), yet the loss falls.
+    assert sum(losses[-5:]) / 5 < sum(losses[:5]) / 5 - 0.5
+    # The word embeddings stay frozen, and with them the decoder tied to them.
+    assert torch.equal(model.bert.embeddings.word_embeddings.weight, embeddings)
+    assert model.cls.predictions.decoder.weight is model.bert.embeddings.word_embeddings.weight
+    model.save_pretrained(tmp_path)
+    tokenizer.save_pretrained(tmp_path)
+    fill = pipeline("fill-mask", model=str(tmp_path), device="cpu")
+    assert len(fill("a warm and funny [MASK]", top_k=3)) == 3
