@@ -13,6 +13,7 @@ from bench.embed import bench_embed
 from bench.finetune import bench_finetune
 from bench.flops import bench_flops
 from bench.inference import bench_inference
+from bench.mlm import bench_mlm
 from bench.ner import bench_ner
 from bench.padding import bench_padding
 from bench.pipeline import bench_pipeline
@@ -70,6 +71,8 @@ def main() -> int:
         "precision": lambda: bench_precision(tokenizer, datasets, device),
         "inference": lambda: bench_inference(tokenizer, datasets, device,
                                              ROOT / "build" / "inference-tmp", quick=args.quick),
+        "mlm": lambda: bench_mlm(tokenizer, datasets, device, ROOT / "build" / "mlm-tmp",
+                                 quick=args.quick),
     }  # fmt: skip
     for name, step in steps.items():
         if only and name not in only:

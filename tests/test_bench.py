@@ -71,3 +71,9 @@ def test_the_readme_shows_the_committed_report():
     readme = (ROOT / "README.md").read_text()
     table = (ROOT / "bench" / "results.md").read_text()
     assert f"{README_BLOCK[0]}{table}{README_BLOCK[1]}" in readme
+
+
+def test_the_report_lists_the_figures_reported_without_a_target(results):
+    results["mlm"]["finetune_accuracy"] = {"adapted": [0.5, 0.25], "packaged": [0.75, 1.0]}
+    assert ("notebook 03's recipe from the MLM-adapted weights vs the packaged ones, test accuracy "
+            "(seeds 0 and 1): 0.500 and 0.250 vs 0.750 and 1.000") in markdown_table(results)
