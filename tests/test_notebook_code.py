@@ -179,3 +179,18 @@ def test_notebook_01_best_windows_matches_the_package(tokenizer):
     ours = namespace["best_windows"](windows, words, tokenizer)
     assert ours == align.best_windows(windows, words, tokenizer)
     assert [windows.word_ids(w)[p] for w, p in ours] == list(range(len(words)))
+
+
+def test_notebook_08_masking_by_hand_is_the_package_mask_tokens(tokenizer):
+    from bert_tutorial.mlm import mask_tokens
+
+    mask_by_hand = definition("08_masked_language_modelling.ipynb", "def mask_by_hand",
+                              {"torch": torch})["mask_by_hand"]
+    batch = tokenizer(TEXTS * 10, padding=True, return_tensors="pt",
+                      return_special_tokens_mask=True)
+    args = (batch["input_ids"], batch["special_tokens_mask"], tokenizer.mask_token_id,
+            len(tokenizer), 0.3)
+    ours = mask_by_hand(*args, torch.Generator().manual_seed(5))
+    package = mask_tokens(*args, torch.Generator().manual_seed(5))
+    assert all(torch.equal(a, b) for a, b in zip(ours, package, strict=True))
+    assert (ours[1] != -100).any() and (ours[0] == tokenizer.mask_token_id).any()
