@@ -3,16 +3,35 @@ an error that names the bad value (or what is missing) and the fix. One row per 
 is the specification. Everywhere else the package lets torch and transformers report errors.
 """
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from bert_tutorial import align, assets, embed, family, mlm, models, ner, pipelines, training
 from bert_tutorial.data import TaggedSentence
+from bert_tutorial.own_data import DataFileError, read_labelled
 
 ALIGNMENT = align.WordAlignment(
     words=("hi",), input_ids=[101, 7632, 102], tokens=["[CLS]", "hi", "[SEP]"],
     token_to_word=[None, 0, None], word_to_tokens=[(1,)], truncated=False,
 )  # fmt: skip
 LABEL2ID = {"O": 0, "B-geo-loc": 1, "I-geo-loc": 2}
+
+
+OWN_FILES = Path(tempfile.mkdtemp(prefix="own-data-"))
+atexit.register(shutil.rmtree, OWN_FILES, ignore_errors=True)
+CSV = "text,label\n"
+
+
+def own_file(name: str, content: str | bytes | None) -> Path:
+    """Write a learner's file into a fresh folder (None: leave it missing) and return its path."""
+    path = Path(tempfile.mkdtemp(dir=OWN_FILES)) / name
+    if content is not None:
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return path
 
 
 def without_mask_token(tokenizer):
@@ -81,6 +100,22 @@ CASES = [
     ("negative masking probability", lambda t: mlm.masked_batches(["a film"], t, 8, mlm_probability=-0.1), ValueError, "got -0.1"),
     ("empty sentence to mask", lambda t: mlm.masked_batches(["a film", "a plot", " "], t, 2), ValueError, r"sentence 2 is empty \(' '\)"),
     ("tokenizer without a mask token", lambda t: mlm.masked_batches(["a film"], without_mask_token(t), 8), ValueError, "has no mask token.*load the tokenizer of a masked language model"),
+    # a learner's own file of labelled sentences (python -m bert_tutorial.finetune --train-file)
+    ("missing file", lambda t: read_labelled(own_file("gone.csv", None), "text", "label"), DataFileError, r"gone.csv: no such file"),
+    ("unknown extension", lambda t: read_labelled(own_file("data.xlsx", b"x"), "text", "label"), DataFileError, r"unknown extension '.xlsx'; use .csv, .tsv or .jsonl"),
+    ("misspelt column", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb,y\n"), "txt", "label"), DataFileError, r"no column 'txt'; did you mean 'text'\? the columns are 'text', 'label' \(--text-column NAME"),
+    ("missing label column", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\n"), "text", "class"), DataFileError, r"no column 'class'.*--label-column"),
+    ("empty text", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\n   ,y\n"), "text", "label"), DataFileError, r"a.csv, line 3: the text is empty or only whitespace"),
+    ("missing text", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\n,y\n"), "text", "label"), DataFileError, r"line 3: the text is empty"),
+    ("row without a label", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb,y\nc,\n"), "text", "label"), DataFileError, r"line 4: no label; give every row one"),
+    ("one class only", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb,x\n"), "text", "label"), DataFileError, r"every row has the label 'x'; a classifier needs examples of two or more"),
+    ("numbers and names mixed", lambda t: read_labelled(own_file("a.csv", CSV + "a,1\nb,pos\n"), "text", "label"), DataFileError, r"line 3: label 'pos' mixes with labels like '1'"),
+    ("mixed in JSON Lines", lambda t: read_labelled(own_file("a.jsonl", '{"t": "a", "y": 1}\n{"t": "b", "y": "pos"}\n'), "t", "y"), DataFileError, "mixes numbers and strings"),
+    ("decimal labels", lambda t: read_labelled(own_file("a.csv", CSV + "a,0.5\nb,1.5\n"), "text", "label"), DataFileError, "holds decimal numbers"),
+    ("numbers as text", lambda t: read_labelled(own_file("a.csv", CSV + "1,x\n2,y\n"), "text", "label"), DataFileError, r"column 'text' holds int64, not text"),
+    ("ragged CSV row", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb, c,y\n"), "text", "label"), DataFileError, r"Expected 2 fields in line 3, saw 3.*needs quotes"),
+    ("cp1252 file", lambda t: read_labelled(own_file("a.csv", (CSV + "caf\u00e9,x\nb,y\n").encode("cp1252")), "text", "label"), DataFileError, r"line 2: not UTF-8; it reads as Windows-1252 \(cp1252\): convert it with iconv -f cp1252"),
+    ("UTF-16 file", lambda t: read_labelled(own_file("a.csv", (CSV + "a,x\n").encode("utf-16")), "text", "label"), DataFileError, "the file is UTF-16; save it as UTF-8"),
 ]  # fmt: skip
 
 

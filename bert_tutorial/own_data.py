@@ -1,0 +1,215 @@
+"""A learner's own labelled sentences, from CSV, TSV or JSON Lines, checked before training.
+
+`read_labelled` loads the file with `datasets` (Arrow on disk, memory-mapped: a file of 100,000
+rows never becomes a Python list) and refuses what would otherwise fail deep inside training or,
+worse, train on the wrong thing: each error is one line naming the file, the line and the fix.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+from pathlib import Path
+
+LOADERS = {".csv": ("csv", {}), ".tsv": ("csv", {"sep": "\t"}), ".jsonl": ("json", {}),
+           ".json": ("json", {})}  # fmt: skip
+WHOLE_NUMBER = r"^\s*-?\d+\s*$"
+
+
+class DataFileError(ValueError):
+    """A data file that cannot be used as it is; the message names the file, line and fix."""
+
+
+def line_of(path: Path, row: int) -> int:
+    """Return the file line of data row `row` (0-based): CSV and TSV have a header line first."""
+    return row + (2 if path.suffix.lower() in (".csv", ".tsv") else 1)
+
+
+def check_utf8(path: Path, chunk_size: int = 1 << 20) -> None:
+    """Raise `DataFileError` unless `path` is UTF-8 (a BOM is fine), naming the first bad line."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    newlines = 0
+    with path.open("rb") as file:
+        head = file.read(2)
+        if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            raise DataFileError(f"{path}: the file is UTF-16; save it as UTF-8 (e.g. iconv -f "
+                                f"utf-16 -t utf-8 {path.name} > utf8-{path.name})")
+        file.seek(0)
+        while chunk := file.read(chunk_size):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                line = newlines + chunk[: error.start].count(b"\n") + 1
+                guess = ""
+                try:
+                    path.read_bytes().decode("cp1252")
+                    guess = (f"; it reads as Windows-1252 (cp1252): convert it with iconv -f "
+                             f"cp1252 -t utf-8 {path.name} > utf8-{path.name}")
+                except UnicodeDecodeError:
+                    pass
+                raise DataFileError(f"{path}, line {line}: not UTF-8{guess or '; save it as UTF-8'}"
+                                    ) from None
+            newlines += chunk.count(b"\n")
+
+
+def load_table(path: Path):
+    """Return the rows of a CSV, TSV or JSON Lines file as a `datasets.Dataset`, or raise."""
+    from datasets import load_dataset
+    from datasets.exceptions import DatasetGenerationError
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(f"{path}: no such file; give the path of a .csv, .tsv or .jsonl file")
+    if path.suffix.lower() not in LOADERS:
+        raise DataFileError(f"{path}: unknown extension {path.suffix!r}; use .csv, .tsv or .jsonl "
+                            "(JSON Lines: one object per line)")
+    check_utf8(path)
+    builder, options = LOADERS[path.suffix.lower()]
+    try:
+        return load_dataset(builder, data_files={"rows": str(path)}, split="rows", **options)
+    except DatasetGenerationError as error:
+        cause = error.__cause__ or error.__context__
+        raise DataFileError(f"{path}: {str(cause).strip()}; a row whose text holds the separator "
+                            "needs quotes around that field") from None
+
+
+def check_column(dataset, path: Path, name: str, flag: str) -> None:
+    """Raise `DataFileError` unless `dataset` has column `name`; list the columns found."""
+    if name in dataset.column_names:
+        return
+    close = difflib.get_close_matches(name, dataset.column_names, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise DataFileError(f"{path}: no column {name!r}; {hint}the columns are "
+                        f"{', '.join(map(repr, dataset.column_names))} ({flag} NAME picks one)")
+
+
+def first_true(mask) -> int | None:
+    """Return the index of the first true value of a pyarrow boolean array, or None."""
+    import pyarrow.compute as pc
+
+    index = pc.index(mask.fill_null(True), True).as_py()
+    return None if index < 0 else index
+
+
+def check_texts(dataset, path: Path, column: str) -> None:
+    """Raise `DataFileError` naming the first row whose text is missing or only whitespace."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = dataset.data.column(column)
+    if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
+        raise DataFileError(f"{path}: column {column!r} holds {texts.type}, not text; "
+                            "give the column of sentences as --text-column")
+    empty = first_true(pc.equal(pc.utf8_trim_whitespace(texts), ""))
+    if empty is not None:
+        raise DataFileError(f"{path}, line {line_of(path, empty)}: the text is empty or only "
+                            "whitespace; give it text or remove the row")
+
+
+def label_strings(dataset, path: Path, column: str):
+    """Return the label column as a pyarrow string array, refusing missing and mixed labels."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    labels = dataset.data.column(column)
+    is_text = pa.types.is_string(labels.type) or pa.types.is_large_string(labels.type)
+    missing = first_true(pc.is_null(labels))
+    if missing is None and is_text:
+        missing = first_true(pc.equal(pc.utf8_trim_whitespace(labels), ""))
+    if missing is not None:
+        raise DataFileError(f"{path}, line {line_of(path, missing)}: no label; give every row "
+                            "one, or remove the row")
+    if pa.types.is_floating(labels.type):
+        raise DataFileError(f"{path}: column {column!r} holds decimal numbers; labels must be "
+                            "class names or whole numbers")
+    if pa.types.is_integer(labels.type):
+        return labels.cast(pa.string())
+    if not is_text:
+        raise DataFileError(f"{path}: column {column!r} mixes numbers and strings (or holds "
+                            f"{labels.type}); write every label the same way, e.g. all as names")
+    numeric = pc.match_substring_regex(labels, WHOLE_NUMBER)
+    if pc.any(numeric).as_py() and not pc.all(numeric).as_py():
+        odd = first_true(pc.not_equal(numeric, numeric[0]))
+        raise DataFileError(f"{path}, line {line_of(path, odd)}: label {labels[odd].as_py()!r} "
+                            f"mixes with labels like {labels[0].as_py()!r} (numbers and names); "
+                            "write every label the same way")
+    return pc.utf8_trim_whitespace(labels)
+
+
+def class_names(labels) -> list[str]:
+    """Return the distinct labels, sorted: numerically when they are whole numbers."""
+    import pyarrow.compute as pc
+
+    names = pc.unique(labels).to_pylist()
+    numeric = all(name.strip().lstrip("-").isdigit() for name in names)
+    return sorted(names, key=int if numeric else str)
+
+
+def read_labelled(path, text_column: str, label_column: str):
+    """Return (dataset with `text` and `label` columns, sorted class names) from a learner's file.
+
+    Labels may be names or whole numbers; the names become the saved model's `id2label`.
+    """
+    path = Path(path)
+    dataset = load_table(path)
+    check_column(dataset, path, text_column, "--text-column")
+    check_column(dataset, path, label_column, "--label-column")
+    check_texts(dataset, path, text_column)
+    labels = label_strings(dataset, path, label_column)
+    names = class_names(labels)
+    if len(names) < 2:
+        raise DataFileError(f"{path}: every row has the label {names[0]!r}; a classifier needs "
+                            "examples of two or more classes")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    label_ids = pc.index_in(labels, value_set=pa.array(names)).to_numpy(zero_copy_only=False)
+    texts = dataset.select_columns([text_column])
+    if text_column != "text":
+        texts = texts.rename_column(text_column, "text")
+    return texts.add_column("label", label_ids), names
+
+
+def read_split(path, text_column: str, label_column: str, names: list[str]):
+    """Return a validation or test file's rows labelled with the training file's class ids.
+
+    A label that training never saw has no output of the model to be scored against: refused.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    path = Path(path)
+    dataset = load_table(path)
+    check_column(dataset, path, text_column, "--text-column")
+    check_column(dataset, path, label_column, "--label-column")
+    check_texts(dataset, path, text_column)
+    labels = label_strings(dataset, path, label_column)
+    label_ids = pc.index_in(labels, value_set=pa.array(names))
+    unseen = first_true(pc.is_null(label_ids))
+    if unseen is not None:
+        raise DataFileError(f"{path}, line {line_of(path, unseen)}: label "
+                            f"{labels[unseen].as_py()!r} is not in the training file (its classes: "
+                            f"{', '.join(names)}); fix the label or add examples of it to training")
+    texts = dataset.select_columns([text_column])
+    if text_column != "text":
+        texts = texts.rename_column(text_column, "text")
+    return texts.add_column("label", label_ids.to_numpy(zero_copy_only=False))
+
+
+def split_validation(dataset, names: list[str], fraction: float = 0.1, seed: int = 0):
+    """Return (train, validation): a seeded split that keeps each class's share in both.
+
+    Every class needs at least two examples, one for each side.
+    """
+    from collections import Counter
+
+    from datasets import ClassLabel
+
+    counts = Counter(dataset["label"])
+    single = [names[label] for label, count in sorted(counts.items()) if count < 2]
+    if single:
+        raise DataFileError(f"class {single[0]!r} has one example, too few to split off a "
+                            "validation set; add examples of it, or give --validation-file")
+    labelled = dataset.cast_column("label", ClassLabel(names=names))
+    parts = labelled.train_test_split(test_size=fraction, seed=seed, stratify_by_column="label")
+    return parts["train"], parts["test"]

@@ -1,0 +1,63 @@
+"""A learner's own labelled file: read through datasets, every bad row named with its fix."""
+
+import pytest
+
+from bert_tutorial.own_data import DataFileError, read_labelled
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    return path
+
+
+def test_a_three_class_csv_reads_with_sorted_names(tmp_path):
+    path = write(tmp_path, "tickets.csv", "text,label\nslow app,bug\nmore colours,feature\n"
+                 '"hi, how do I log in?",question\ncrash on start,bug\n')
+    dataset, names = read_labelled(path, "text", "label")
+    assert names == ["bug", "feature", "question"]
+    assert dataset["text"] == ["slow app", "more colours", "hi, how do I log in?", "crash on start"]
+    assert dataset["label"] == [0, 1, 2, 0]
+
+
+def test_tsv_and_json_lines_with_number_labels(tmp_path):
+    tsv = write(tmp_path, "a.tsv", "sentence\tstars\ngood\t10\nfine\t2\nbad\t1\n")
+    dataset, names = read_labelled(tsv, "sentence", "stars")
+    assert names == ["1", "2", "10"] and dataset["label"] == [2, 1, 0]  # numeric order
+    jsonl = write(tmp_path, "a.jsonl", '{"t": "good", "y": "pos"}\n{"t": "bad", "y": "neg"}\n')
+    assert read_labelled(jsonl, "t", "y")[1] == ["neg", "pos"]
+
+
+def test_a_byte_order_mark_is_fine(tmp_path):
+    path = write(tmp_path, "excel.csv", b"\xef\xbb\xbftext,label\na,x\nb,y\n")
+    assert read_labelled(path, "text", "label")[1] == ["x", "y"]
+
+
+CSV = "text,label\n"
+# Bad files: the table in tests/test_bad_input.py ("a learner's own file").
+
+
+def test_a_test_file_label_training_never_saw_is_named(tmp_path):
+    from bert_tutorial.own_data import read_split
+
+    path = write(tmp_path, "test.csv", CSV + "a,bug\nb,praise\n")
+    with pytest.raises(DataFileError, match=r"line 3: label 'praise' is not in the training file "
+                       r"\(its classes: bug, feature\)"):
+        read_split(path, "text", "label", ["bug", "feature"])
+    assert read_split(write(tmp_path, "ok.csv", CSV + "a,feature\n"), "text", "label",
+                      ["bug", "feature"])["label"] == [1]
+
+
+def test_the_validation_split_is_seeded_and_keeps_every_class(tmp_path):
+    from bert_tutorial.own_data import split_validation
+
+    rows = "".join(f"s{i},{'abc'[i % 3]}\n" for i in range(60))
+    dataset, names = read_labelled(write(tmp_path, "a.csv", CSV + rows), "text", "label")
+    train, validation = split_validation(dataset, names, fraction=0.2, seed=1)
+    assert len(train) == 48 and len(validation) == 12
+    assert sorted(validation["label"]) == [0] * 4 + [1] * 4 + [2] * 4  # stratified
+    assert split_validation(dataset, names, 0.2, seed=1)[1]["text"] == validation["text"]
+    lonely, names = read_labelled(write(tmp_path, "b.csv", CSV + rows + "odd one,d\n"), "text",
+                                  "label")
+    with pytest.raises(DataFileError, match="class 'd' has one example.*--validation-file"):
+        split_validation(lonely, names)
