@@ -1,6 +1,8 @@
 """Notebook 03's recipe as a command: one CPU, several processes, GPUs or machines, unchanged.
 
     python -m bert_tutorial.finetune --output-dir runs/one-cpu
+    python -m bert_tutorial.finetune --output-dir runs/mine --train-file tickets.csv \
+        --text-column text --label-column label
     torchrun --nproc_per_node 2 -m bert_tutorial.finetune --output-dir runs/two-processes
     accelerate launch --multi_gpu --num_processes 8 -m bert_tutorial.finetune --output-dir runs/gpus
 
@@ -11,6 +13,8 @@ the predictions. `--batch-size` is the global batch (the recipe's 32), split eve
 processes, so any number of processes takes the same steps. The output folder holds the model
 and tokenizer (`from_pretrained` loads it), `run.json` (losses, accuracy, speed, which examples
 each process saw, a checksum of each process's weights) and `checkpoints/` for `--resume-from`.
+Without `--train-file` it trains on the movie reviews; with one (CSV, TSV or JSON Lines, read by
+`own_data`), on the learner's sentences and classes, whose names go into the saved config.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ from bert_tutorial.recipes import SENTIMENT_RECIPE, Recipe
 RUN_FILE = "run.json"  # marks a folder as this script's output
 PROGRESS_FILE = "progress.json"  # inside each checkpoint: where the run stood
 # What a resumed run must share with its checkpoint to continue the same training.
-SAME_ON_RESUME = ("model", "recipe", "max_examples", "no_dropout", "grad_accum", "mixed_precision")
+SAME_ON_RESUME = ("model", "recipe", "max_examples", "no_dropout", "grad_accum", "mixed_precision",
+                  "data")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -74,7 +79,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--resume-from", type=Path, default=None,
                         help="a checkpoint folder, OUTPUT_DIR/checkpoints/step-N, to continue from")
     parser.add_argument("--no-progress", action="store_true", help="no tqdm bar")
-    return parser.parse_args(argv)
+    data = parser.add_argument_group("your own data (default: the movie reviews)")
+    data.add_argument("--train-file", type=Path, help="CSV, TSV or JSON Lines of labelled texts")
+    data.add_argument("--validation-file", type=Path,
+                      help="default: a seeded, stratified 10%% of the train file")
+    data.add_argument("--test-file", type=Path, help="scored at the end (default: no test)")
+    data.add_argument("--text-column", default="text")
+    data.add_argument("--label-column", default="label",
+                      help="class names or whole numbers; the names go into the saved config")
+    args = parser.parse_args(argv)
+    if args.train_file is None and (args.validation_file or args.test_file):
+        raise SystemExit("finetune: --validation-file and --test-file need --train-file (the "
+                         "training rows and their classes); give it, or drop them")
+    return args
 
 
 def recipe_from(args: argparse.Namespace) -> Recipe:
@@ -111,6 +128,9 @@ def run_settings(args: argparse.Namespace) -> dict:
         "model": args.model, "recipe": dataclasses.asdict(recipe_from(args)),
         "max_examples": args.max_examples, "no_dropout": args.no_dropout,
         "grad_accum": args.grad_accum, "mixed_precision": args.mixed_precision,
+        "data": {key: str(value) if isinstance(value, Path) else value
+                 for key, value in vars(args).items()
+                 if key.endswith(("_file", "_column")) and value is not None},
     }
 
 
@@ -168,6 +188,46 @@ def check_arguments(args: argparse.Namespace, num_processes: int, num_examples: 
     for flag in ("epochs", "batch_size", "grad_accum"):
         if getattr(args, flag) < 1:
             raise SystemExit(f"finetune: --{flag.replace('_', '-')} must be at least 1")
+
+
+def sentence_data(args: argparse.Namespace, tokenizer, max_length: int, say=print):
+    """Return (train, evaluation, class names, evaluation's name): the learner's files or the
+    movie reviews, tokenized, each cut to `--max-examples` / `--eval-examples` when given."""
+    if args.train_file is None:
+        from bert_tutorial.data import SENTIMENT_NAMES, movie_review_splits
+        from bert_tutorial.training import tokenize_sentences
+
+        splits = movie_review_splits()
+        train, test = splits["train"][: args.max_examples], splits["test"][: args.eval_examples]
+        train_data, test_data = (
+            tokenize_sentences([r.text for r in reviews], [r.label for r in reviews], tokenizer,
+                               num_labels=2, max_length=max_length) if reviews else []
+            for reviews in (train, test)
+        )
+        return train_data, test_data, list(SENTIMENT_NAMES), "movie reviews' test split"
+    from bert_tutorial import own_data
+
+    columns = (args.text_column, args.label_column)
+    try:
+        train, names = own_data.read_labelled(args.train_file, *columns)
+        if args.validation_file:
+            validation = own_data.read_split(args.validation_file, *columns, names)
+        else:
+            train, validation = own_data.split_validation(train, names, seed=args.seed)
+            say(f"finetune: validation: a seeded, stratified {len(validation)} of the "
+                  f"{len(train) + len(validation)} rows of {args.train_file} (seed {args.seed})")
+        scored, name = validation, f"validation rows of {args.validation_file or args.train_file}"
+        if args.test_file:
+            scored, name = own_data.read_split(args.test_file, *columns, names), str(args.test_file)
+    except own_data.DataFileError as error:
+        raise SystemExit(f"finetune: {error}") from None
+    if args.max_examples is not None:
+        train = train.select(range(min(args.max_examples, len(train))))
+    if args.eval_examples is not None:
+        scored = scored.select(range(min(args.eval_examples, len(scored))))
+    train_data = own_data.tokenize_rows(train, tokenizer, max_length)
+    test_data = own_data.tokenize_rows(scored, tokenizer, max_length) if len(scored) else []
+    return train_data, test_data, names, name
 
 
 def weights_checksum(model: torch.nn.Module) -> str:
@@ -239,32 +299,24 @@ def train(args: argparse.Namespace, accelerator, path: str) -> dict | None:
     from tqdm.auto import tqdm
     from transformers import AutoTokenizer
 
-    from bert_tutorial.data import movie_review_splits
     from bert_tutorial.modeling import BertSentenceClassifier, freeze_layers
-    from bert_tutorial.training import make_optimizer_and_scheduler, tokenize_sentences
+    from bert_tutorial.training import make_optimizer_and_scheduler
 
     recipe = recipe_from(args)
     set_seed(recipe.seed)
-    splits = movie_review_splits()
-    train = splits["train"][: args.max_examples]
-    test = splits["test"][: args.eval_examples]
-    check_arguments(args, accelerator.num_processes, len(train))
-
     tokenizer = AutoTokenizer.from_pretrained(path)
+    train_data, test_data, names, test_name = sentence_data(
+        args, tokenizer, recipe.max_length, say=accelerator.print
+    )
+    check_arguments(args, accelerator.num_processes, len(train_data))
     dropout = {"hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0}
     model = BertSentenceClassifier.from_pretrained(
-        path, num_labels=2, id2label={0: "negative", 1: "positive"},
-        label2id={"negative": 0, "positive": 1}, **(dropout if args.no_dropout else {}),
+        path, num_labels=len(names), id2label=dict(enumerate(names)),
+        label2id={name: i for i, name in enumerate(names)},
+        **(dropout if args.no_dropout else {}),
     )
     freeze_layers(model, recipe.num_frozen_layers)
-
-    def dataset(reviews):
-        return tokenize_sentences([r.text for r in reviews], [r.label for r in reviews],
-                                  tokenizer, num_labels=2, max_length=recipe.max_length)
-
     collate = partial(pad_batch, pad_token_id=tokenizer.pad_token_id)
-
-    train_data, test_data = dataset(train), dataset(test) if test else []
     sampler = GroupedBatchSampler(train_data.lengths(), recipe.batch_size)
     # Its own generator: a DataLoader draws a seed at the start of every pass, and drawing it
     # from the global one would shift the dropout masks of a resumed run.
@@ -370,15 +422,17 @@ def train(args: argparse.Namespace, accelerator, path: str) -> dict | None:
         "losses": state["losses"],
         "train_seconds": train_seconds,
         "examples_per_second": recipe.num_epochs * len(train_data) / train_seconds,
+        "classes": names,
+        "test_split": test_name,
         "test_examples": len(test_data),
         "test_accuracy": accuracy,
         "first_epoch_shards": shards,
         "weights_checksums": checksums,
     }
     (args.output_dir / RUN_FILE).write_text(json.dumps(summary, indent=1))
-    acc = "skipped" if accuracy is None else f"{accuracy:.3f}"
+    acc = "skipped" if accuracy is None else f"{accuracy:.3f} on the {test_name}"
     print(f"{accelerator.num_processes} process(es), {state['step']} steps in "
-          f"{train_seconds:.1f} s; test accuracy {acc}; saved to {args.output_dir}")
+          f"{train_seconds:.1f} s; accuracy {acc}; saved to {args.output_dir}")
     return summary
 
 

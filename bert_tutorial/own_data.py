@@ -213,3 +213,32 @@ def split_validation(dataset, names: list[str], fraction: float = 0.1, seed: int
     labelled = dataset.cast_column("label", ClassLabel(names=names))
     parts = labelled.train_test_split(test_size=fraction, seed=seed, stratify_by_column="label")
     return parts["train"], parts["test"]
+
+
+class TokenizedRows:
+    """Tokenized rows kept in Arrow, read one at a time: `training.TokenizedDataset`'s interface
+    (`len`, indexing, `lengths()`) without holding the rows as Python objects."""
+
+    def __init__(self, rows):
+        self.token_counts = rows["length"]  # one int per row, for length-grouped batches
+        self.rows = rows.remove_columns("length")
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int) -> dict:
+        return self.rows[index]
+
+    def lengths(self) -> list[int]:
+        """Return the token count of every row."""
+        return self.token_counts
+
+
+def tokenize_rows(dataset, tokenizer, max_length: int = 128) -> TokenizedRows:
+    """Tokenize a `text`/`label` dataset in batches, on disk (`datasets.map`), for training."""
+
+    def encode(batch):
+        ids = tokenizer(batch["text"], truncation=True, max_length=max_length)["input_ids"]
+        return {"input_ids": ids, "labels": batch["label"], "length": [len(i) for i in ids]}
+
+    return TokenizedRows(dataset.map(encode, batched=True, remove_columns=dataset.column_names))

@@ -149,3 +149,39 @@ def test_cpu_processes_are_asked_for_where_no_gpu_is_or_cpu_is_given(monkeypatch
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)  # a one-GPU runtime (Colab)
     assert not train_on_cpu(plain, 2)  # DDP on the GPUs
     assert train_on_cpu(cpu, 2) and train_on_cpu(cpu, 1)  # notebook 06's CPU demonstrations
+
+
+def own_csv(folder, rows: int = 60):
+    """A three-class file of the learner's own: sentences from the movie reviews, by rating."""
+    from bert_tutorial.data import read_movie_reviews
+
+    path = folder / "reviews.csv"
+    lines = ["sentence,mood"]
+    reviews = read_movie_reviews()  # in the file's order, which runs from positive to negative
+    for review in reviews[:: len(reviews) // rows][:rows]:
+        mood = "neutral" if abs(review.rating) < 1 else "positive" if review.rating > 0 else "negative"
+        lines.append('"' + review.text.replace('"', '""') + '",' + mood)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_learners_csv_trains_and_saves_its_class_names(runs):
+    from transformers import pipeline
+
+    path = own_csv(runs)
+    summary = run_here(f"--output-dir mine --train-file {path} --text-column sentence "
+                       "--label-column mood --batch-size 8 --no-progress", runs)
+    assert summary["classes"] == ["negative", "neutral", "positive"]
+    assert summary["test_split"].startswith("validation rows of") and summary["test_examples"] == 6
+    classify = pipeline("text-classification", model=str(runs / "mine"), device="cpu")
+    assert classify("a warm, funny film")[0]["label"] in summary["classes"]
+
+
+def test_a_bad_own_file_stops_before_anything_is_written(runs, monkeypatch):
+    path = own_csv(runs)
+    monkeypatch.chdir(runs)
+    with pytest.raises(SystemExit, match=r"finetune: .*reviews.csv: no column 'text'; the columns are 'sentence', 'mood'"):
+        main(f"--output-dir never --train-file {path} --label-column mood".split())
+    with pytest.raises(SystemExit, match="need --train-file"):
+        main("--output-dir never --test-file x.csv".split())
+    assert not (runs / "never").exists()

@@ -61,3 +61,18 @@ def test_the_validation_split_is_seeded_and_keeps_every_class(tmp_path):
                                   "label")
     with pytest.raises(DataFileError, match="class 'd' has one example.*--validation-file"):
         split_validation(lonely, names)
+
+
+def test_tokenized_rows_batch_like_a_tokenized_dataset(tmp_path, tokenizer):
+    from bert_tutorial.batching import pad_batch
+    from bert_tutorial.own_data import tokenize_rows
+    from bert_tutorial.training import tokenize_sentences
+
+    dataset, names = read_labelled(write(tmp_path, "a.csv", CSV + "a warm film,pos\ndull,neg\n"),
+                                   "text", "label")
+    rows = tokenize_rows(dataset, tokenizer)
+    lists = tokenize_sentences(["a warm film", "dull"], [1, 0], tokenizer, num_labels=2)
+    assert len(rows) == 2 and rows.lengths() == lists.lengths() == [5, 3]
+    ours, theirs = (pad_batch([d[0], d[1]], tokenizer.pad_token_id) for d in (rows, lists))
+    assert ours.keys() == theirs.keys()
+    assert all(ours[key].equal(theirs[key]) for key in ours)
