@@ -98,3 +98,27 @@ def read_wnut16(path: Path | None = None) -> list[TaggedSentence]:
     if words:
         sentences.append(TaggedSentence(tuple(words), tuple(tags)))
     return sentences
+
+
+MOOD_NAMES = ("negative", "neutral", "positive")
+
+
+def mood(rating: float) -> str:
+    """Return a mean rating's class of three: below -1 negative, above 1 positive, else neutral."""
+    return "neutral" if abs(rating) <= 1 else "positive" if rating > 0 else "negative"
+
+
+def write_mood_csv(path: Path, rows: int, seed: int = SPLIT_SEED) -> Path:
+    """Write `rows` movie-review sentences, drawn with `seed`, as a CSV of `sentence,mood`.
+
+    A three-class file like one a learner brings, made from data the tutorial ships.
+    """
+    import csv
+
+    reviews = read_movie_reviews()
+    chosen = random.Random(seed).sample(reviews, rows)
+    with Path(path).open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["sentence", "mood"])
+        writer.writerows([review.text, mood(review.rating)] for review in chosen)
+    return Path(path)

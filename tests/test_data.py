@@ -59,3 +59,17 @@ def test_malformed_files_name_the_line(tmp_path):
     reviews.write_text("1\t2.5\tgood film\r\n2\t-1.0\r\n")
     with pytest.raises(ValueError, match="line 2: expected id, rating, text"):
         data.read_movie_reviews(reviews)
+
+
+def test_the_mood_csv_has_three_classes_and_reads_back(tmp_path):
+    from bert_tutorial.data import MOOD_NAMES, mood, write_mood_csv
+    from bert_tutorial.own_data import read_labelled
+
+    assert [mood(r) for r in (-1.5, -1.0, 0.2, 1.0, 3.9)] == [
+        "negative", "neutral", "neutral", "neutral", "positive"]
+    path = write_mood_csv(tmp_path / "m.csv", 300, seed=1)
+    dataset, names = read_labelled(path, "sentence", "mood")
+    assert names == list(MOOD_NAMES) and len(dataset) == 300
+    counts = [dataset["label"].count(i) for i in range(3)]
+    assert min(counts) > 50, counts  # no class is rare
+    assert write_mood_csv(tmp_path / "n.csv", 300, seed=1).read_text() == path.read_text()

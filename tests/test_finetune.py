@@ -152,17 +152,10 @@ def test_cpu_processes_are_asked_for_where_no_gpu_is_or_cpu_is_given(monkeypatch
 
 
 def own_csv(folder, rows: int = 60):
-    """A three-class file of the learner's own: sentences from the movie reviews, by rating."""
-    from bert_tutorial.data import read_movie_reviews
+    """A three-class file of the learner's own: movie-review sentences by rating."""
+    from bert_tutorial.data import write_mood_csv
 
-    path = folder / "reviews.csv"
-    lines = ["sentence,mood"]
-    reviews = read_movie_reviews()  # in the file's order, which runs from positive to negative
-    for review in reviews[:: len(reviews) // rows][:rows]:
-        mood = "neutral" if abs(review.rating) < 1 else "positive" if review.rating > 0 else "negative"
-        lines.append('"' + review.text.replace('"', '""') + '",' + mood)
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    return write_mood_csv(folder / "reviews.csv", rows)
 
 
 def test_a_learners_csv_trains_and_saves_its_class_names(runs):
@@ -180,7 +173,8 @@ def test_a_learners_csv_trains_and_saves_its_class_names(runs):
 def test_a_bad_own_file_stops_before_anything_is_written(runs, monkeypatch):
     path = own_csv(runs)
     monkeypatch.chdir(runs)
-    with pytest.raises(SystemExit, match=r"finetune: .*reviews.csv: no column 'text'; the columns are 'sentence', 'mood'"):
+    with pytest.raises(SystemExit, match=r"finetune: .*reviews.csv: no column 'text'; the "
+                       r"columns are 'sentence', 'mood'"):
         main(f"--output-dir never --train-file {path} --label-column mood".split())
     with pytest.raises(SystemExit, match="need --train-file"):
         main("--output-dir never --test-file x.csv".split())
