@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
-import json
 import os
 import sys
 import time
@@ -32,14 +31,9 @@ from pathlib import Path
 import torch
 from torch.utils.data import DataLoader
 
+from bert_tutorial import run_folder
 from bert_tutorial.batching import length_grouped_batches, pad_batch
 from bert_tutorial.recipes import SENTIMENT_RECIPE, Recipe
-
-RUN_FILE = "run.json"  # marks a folder as this script's output
-PROGRESS_FILE = "progress.json"  # inside each checkpoint: where the run stood
-# What a resumed run must share with its checkpoint to continue the same training.
-SAME_ON_RESUME = ("model", "recipe", "max_examples", "no_dropout", "grad_accum", "mixed_precision",
-                  "data")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -134,45 +128,6 @@ def run_settings(args: argparse.Namespace) -> dict:
     }
 
 
-def check_output_dir(args: argparse.Namespace) -> None:
-    """Refuse to write over anything: the output folder must be new, or the run being resumed."""
-    out = args.output_dir
-    if args.resume_from is not None:
-        checkpoint = args.resume_from
-        if not (checkpoint / PROGRESS_FILE).is_file():
-            raise SystemExit(
-                f"finetune: --resume-from {checkpoint}: not a checkpoint of this script "
-                f"(no {PROGRESS_FILE}); give a folder OUTPUT_DIR/checkpoints/step-N written by "
-                f"an earlier run"
-            )
-        if checkpoint.resolve().parent.parent != out.resolve():
-            raise SystemExit(
-                f"finetune: --resume-from {checkpoint} belongs to the run in "
-                f"{checkpoint.parent.parent}, not to --output-dir {out}; pass --output-dir "
-                f"{checkpoint.parent.parent}"
-            )
-        saved = json.loads((checkpoint / PROGRESS_FILE).read_text())["settings"]
-        differing = [
-            f"{key}: checkpoint {saved.get(key)!r}, now {value!r}"
-            for key, value in run_settings(args).items()
-            if saved.get(key) != value
-        ]
-        if differing:
-            raise SystemExit(
-                f"finetune: --resume-from {checkpoint} was trained with other settings ("
-                + "; ".join(differing)
-                + "); resume with the checkpoint's settings, or start a new --output-dir"
-            )
-        return
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        what = "holds an earlier run" if (out / RUN_FILE).is_file() else "exists and is not empty"
-        hint = (
-            f"resume it with --resume-from {out}/checkpoints/step-N, or "
-            if (out / "checkpoints").is_dir() else ""
-        )
-        raise SystemExit(f"finetune: --output-dir {out} {what}; {hint}choose a new --output-dir")
-
-
 def check_arguments(args: argparse.Namespace, num_processes: int, num_examples: int) -> None:
     """Stop with a clear message for settings that cannot run, before any training."""
     if args.batch_size % num_processes:
@@ -241,7 +196,7 @@ def weights_checksum(model: torch.nn.Module) -> str:
 def main(argv: list[str] | None = None) -> dict | None:
     """Run the command; return the run's summary on the main process (None elsewhere)."""
     args = parse_args(argv)
-    check_output_dir(args)
+    run_folder.check_output_dir(args.output_dir, args.resume_from, run_settings(args))
 
     from accelerate import Accelerator
     from accelerate.utils import DataLoaderConfiguration
@@ -296,7 +251,6 @@ def train_on_cpu(args: argparse.Namespace, launched: int) -> bool:
 def train(args: argparse.Namespace, accelerator, path: str) -> dict | None:
     """Fine-tune in this process; return the run's summary on the main process (None elsewhere)."""
     from accelerate.utils import gather_object, set_seed
-    from tqdm.auto import tqdm
     from transformers import AutoTokenizer
 
     from bert_tutorial.modeling import BertSentenceClassifier, freeze_layers
@@ -322,7 +276,6 @@ def train(args: argparse.Namespace, accelerator, path: str) -> dict | None:
     # from the global one would shift the dropout masks of a resumed run.
     train_loader = DataLoader(train_data, batch_sampler=sampler, collate_fn=collate,
                               generator=torch.Generator())
-    eval_batch = 64 * accelerator.num_processes
     steps_per_epoch = -(-len(sampler) // args.grad_accum)
     optimizer, scheduler = make_optimizer_and_scheduler(
         model, lr=recipe.lr, num_training_steps=recipe.num_epochs * steps_per_epoch,
@@ -331,23 +284,65 @@ def train(args: argparse.Namespace, accelerator, path: str) -> dict | None:
     model, optimizer, train_loader, scheduler = accelerator.prepare(
         model, optimizer, train_loader, scheduler
     )
-
     state = {"epoch": 0, "batches_done": 0, "step": 0, "losses": [], "seconds": 0.0}
     if args.resume_from is not None:
-        accelerator.load_state(args.resume_from)  # weights, AdamW, schedule, random generators
-        state = json.loads((args.resume_from / PROGRESS_FILE).read_text())["state"]
+        state = run_folder.load_checkpoint(accelerator, args.resume_from)
         accelerator.print(f"resumed from {args.resume_from} at step {state['step']}")
 
-    def save_checkpoint():
-        folder = args.output_dir / "checkpoints" / f"step-{state['step']:06d}"
-        accelerator.save_state(folder)
-        if accelerator.is_main_process:
-            progress = {"settings": run_settings(args), "state": state}
-            (folder / PROGRESS_FILE).write_text(json.dumps(progress, indent=1))
-        accelerator.wait_for_everyone()
+    seen = train_epochs(args, accelerator, model, optimizer, scheduler, train_loader, sampler,
+                        state)
+    if seen is None:  # stopped early by --stop-after: the checkpoint is the output
+        return None
+    test_loader = DataLoader(test_data, batch_size=64 * accelerator.num_processes,
+                             collate_fn=collate) if test_data else None
+    accuracy = evaluate(accelerator, model, test_loader)
+    shards = gather_object([seen])  # one entry per process
+    checksums = gather_object([weights_checksum(model)])
+    accelerator.wait_for_everyone()
+    if not accelerator.is_main_process:
+        return None
+    summary = {
+        "settings": run_settings(args),
+        "num_processes": accelerator.num_processes,
+        "distributed_type": str(accelerator.distributed_type).split(".")[-1],
+        "device": str(accelerator.device),
+        "threads_per_process": torch.get_num_threads(),
+        "steps": state["step"],
+        "losses": state["losses"],
+        "train_seconds": state["seconds"],
+        "examples_per_second": recipe.num_epochs * len(train_data) / state["seconds"],
+        "classes": names,
+        "test_split": test_name,
+        "test_examples": len(test_data),
+        "test_accuracy": accuracy,
+        "first_epoch_shards": shards,
+        "weights_checksums": checksums,
+    }
+    run_folder.write_run(args.output_dir, accelerator.unwrap_model(model), tokenizer, summary)
+    acc = "skipped" if accuracy is None else f"{accuracy:.3f} on the {test_name}"
+    print(f"{accelerator.num_processes} process(es), {state['step']} steps in "
+          f"{state['seconds']:.1f} s; accuracy {acc}; saved to {args.output_dir}")
+    return summary
 
+
+def train_epochs(args, accelerator, model, optimizer, scheduler, train_loader, sampler,
+                 state: dict):
+    """Notebook 06's loop from where `state` stands, checkpointing as asked; update `state`.
+
+    Return the example indices this process trained on in its first epoch, or None when
+    `--stop-after` stopped the run (its last checkpoint saved).
+    """
+    from tqdm.auto import tqdm
+
+    recipe = recipe_from(args)
+    settings = run_settings(args)
     start = time.perf_counter() - state["seconds"]
-    stopped = False
+
+    def checkpoint():
+        state["seconds"] = time.perf_counter() - start
+        run_folder.save_checkpoint(accelerator, args.output_dir, settings, state)
+
+    seen = []
     for epoch in range(state["epoch"], recipe.num_epochs):
         sampler.epoch = epoch  # the same batches on every process, a new order per epoch
         if epoch == state["epoch"]:  # the examples this process trains on in this epoch
@@ -374,66 +369,34 @@ def train(args: argparse.Namespace, accelerator, path: str) -> dict | None:
             state["losses"].append(accelerator.reduce(loss.detach(), "mean").item())
             bar.set_postfix(loss=f"{state['losses'][-1]:.3f}")
             if args.checkpoint_every and state["step"] % args.checkpoint_every == 0:
-                state["seconds"] = time.perf_counter() - start
-                save_checkpoint()
+                checkpoint()
             if state["step"] == args.stop_after:
-                stopped = True
-                break
-        if stopped:
-            if not args.checkpoint_every or state["step"] % args.checkpoint_every:
-                state["seconds"] = time.perf_counter() - start
-                save_checkpoint()
-            accelerator.print(f"stopped after step {state['step']}; resume with --resume-from "
-                              f"{args.output_dir}/checkpoints/step-{state['step']:06d}")
-            return None
-        state.update(epoch=epoch + 1, batches_done=0, seconds=time.perf_counter() - start)
-        save_checkpoint()
-    train_seconds = time.perf_counter() - start
+                if not args.checkpoint_every or state["step"] % args.checkpoint_every:
+                    checkpoint()
+                accelerator.print(
+                    f"stopped after step {state['step']}; resume with --resume-from "
+                    f"{run_folder.checkpoint_folder(args.output_dir, state['step'])}")
+                return None
+        state.update(epoch=epoch + 1, batches_done=0)
+        checkpoint()
+    state["seconds"] = time.perf_counter() - start
+    return seen
 
-    accuracy = None
-    if test_data:
-        test_loader = DataLoader(test_data, batch_size=eval_batch, collate_fn=collate)
-        test_loader = accelerator.prepare_data_loader(test_loader)
-        model.eval()
-        correct = []
-        with torch.inference_mode():
-            for batch in test_loader:
-                labels = batch.pop("labels")
-                predictions = model(**batch).logits.argmax(dim=-1)
-                # gather_for_metrics drops the examples Accelerate repeated to even out a batch
-                correct.append(accelerator.gather_for_metrics(predictions == labels))
-        accuracy = torch.cat(correct).float().mean().item()
 
-    shards = gather_object([seen])  # one entry per process
-    checksums = gather_object([weights_checksum(model)])
-    accelerator.wait_for_everyone()
-    if not accelerator.is_main_process:
+def evaluate(accelerator, model, loader) -> float | None:
+    """Return the accuracy over `loader` on all processes together (None without a loader)."""
+    if loader is None:
         return None
-    unwrapped = accelerator.unwrap_model(model)
-    unwrapped.save_pretrained(args.output_dir)
-    tokenizer.save_pretrained(args.output_dir)
-    summary = {
-        "settings": run_settings(args),
-        "num_processes": accelerator.num_processes,
-        "distributed_type": str(accelerator.distributed_type).split(".")[-1],
-        "device": str(accelerator.device),
-        "threads_per_process": torch.get_num_threads(),
-        "steps": state["step"],
-        "losses": state["losses"],
-        "train_seconds": train_seconds,
-        "examples_per_second": recipe.num_epochs * len(train_data) / train_seconds,
-        "classes": names,
-        "test_split": test_name,
-        "test_examples": len(test_data),
-        "test_accuracy": accuracy,
-        "first_epoch_shards": shards,
-        "weights_checksums": checksums,
-    }
-    (args.output_dir / RUN_FILE).write_text(json.dumps(summary, indent=1))
-    acc = "skipped" if accuracy is None else f"{accuracy:.3f} on the {test_name}"
-    print(f"{accelerator.num_processes} process(es), {state['step']} steps in "
-          f"{train_seconds:.1f} s; accuracy {acc}; saved to {args.output_dir}")
-    return summary
+    loader = accelerator.prepare_data_loader(loader)
+    model.eval()
+    correct = []
+    with torch.inference_mode():
+        for batch in loader:
+            labels = batch.pop("labels")
+            predictions = model(**batch).logits.argmax(dim=-1)
+            # gather_for_metrics drops the examples Accelerate repeated to even out a batch
+            correct.append(accelerator.gather_for_metrics(predictions == labels))
+    return torch.cat(correct).float().mean().item()
 
 
 if __name__ == "__main__":
