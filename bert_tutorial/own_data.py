@@ -242,3 +242,72 @@ def tokenize_rows(dataset, tokenizer, max_length: int = 128) -> TokenizedRows:
         return {"input_ids": ids, "labels": batch["label"], "length": [len(i) for i in ids]}
 
     return TokenizedRows(dataset.map(encode, batched=True, remove_columns=dataset.column_names))
+
+
+def read_tagged(path, words_key: str = "words", tags_key: str = "tags"):
+    """Return (tagged sentences, notes) from JSON Lines (a list of words and one of tags per
+    line) or CoNLL-style columns (`word<whitespace>tag` per line, a blank line between
+    sentences); every tag BIO. An `I-` that opens an entity is allowed and counted in `notes`."""
+    from bert_tutorial.data import TaggedSentence
+    from bert_tutorial.ner import check_bio_tags
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(f"{path}: no such file; give a .jsonl file or CoNLL columns (.txt, "
+                            ".conll)")
+    check_utf8(path)
+    sentences, lines = [], []  # lines: where each sentence starts, for the messages
+    if path.suffix.lower() == ".jsonl":
+        import json
+
+        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                words, tags = row[words_key], row[tags_key]
+            except (json.JSONDecodeError, KeyError, TypeError) as error:
+                raise DataFileError(f"{path}, line {number}: expected an object with lists "
+                                    f"{words_key!r} and {tags_key!r} ({error})") from None
+            if len(words) != len(tags):
+                raise DataFileError(f"{path}, line {number}: {len(words)} words but {len(tags)} "
+                                    "tags; give one tag per word")
+            sentences.append(TaggedSentence(tuple(words), tuple(tags)))
+            lines.append(number)
+    else:
+        words, tags, first = [], [], 1
+        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+            if not line.strip():
+                if words:
+                    sentences.append(TaggedSentence(tuple(words), tuple(tags)))
+                    lines.append(first)
+                words, tags, first = [], [], number + 1
+                continue
+            parts = line.split()
+            if len(parts) != 2:
+                raise DataFileError(f"{path}, line {number}: expected a word and a tag, got "
+                                    f"{line!r}; one word per line, a blank line between "
+                                    "sentences")
+            words.append(parts[0])
+            tags.append(parts[1])
+        if words:
+            sentences.append(TaggedSentence(tuple(words), tuple(tags)))
+            lines.append(first)
+    if not sentences:
+        raise DataFileError(f"{path}: no tagged sentences found")
+    opened_by_i = []
+    for sentence, number in zip(sentences, lines, strict=True):
+        try:
+            check_bio_tags(sentence.tags, f"{path}, sentence at line {number}")
+        except ValueError as error:
+            raise DataFileError(str(error)) from None
+        previous = "O"
+        for tag in sentence.tags:
+            if tag.startswith("I-") and previous[2:] != tag[2:]:
+                opened_by_i.append(number)
+            previous = tag
+    notes = []
+    if opened_by_i:
+        notes.append(f"{len(opened_by_i)} entities open with I- instead of B- (first in the "
+                     f"sentence at line {opened_by_i[0]}); they are read as entities")
+    return sentences, notes

@@ -76,3 +76,31 @@ def test_tokenized_rows_batch_like_a_tokenized_dataset(tmp_path, tokenizer):
     ours, theirs = (pad_batch([d[0], d[1]], tokenizer.pad_token_id) for d in (rows, lists))
     assert ours.keys() == theirs.keys()
     assert all(ours[key].equal(theirs[key]) for key in ours)
+
+
+def test_tagged_sentences_from_json_lines_and_conll_columns(tmp_path):
+    from bert_tutorial.own_data import read_tagged
+
+    jsonl = write(tmp_path, "a.jsonl", '{"words": ["Paris", "rocks"], "tags": ["B-loc", "O"]}\n'
+                  '{"words": ["in", "New", "York"], "tags": ["O", "I-loc", "I-loc"]}\n')
+    sentences, notes = read_tagged(jsonl)
+    assert [s.words for s in sentences] == [("Paris", "rocks"), ("in", "New", "York")]
+    assert notes == ["1 entities open with I- instead of B- (first in the sentence at line 2); "
+                     "they are read as entities"]
+    conll = write(tmp_path, "a.conll", "Paris\tB-loc\nrocks O\n\n\nhi O\n")
+    sentences, notes = read_tagged(conll)
+    assert [s.tags for s in sentences] == [("B-loc", "O"), ("O",)] and notes == []
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("a.jsonl", '{"words": ["a", "b"], "tags": ["O"]}\n', r"line 1: 2 words but 1 tags"),
+    ("a.jsonl", '{"tokens": ["a"], "tags": ["O"]}\n', r"line 1: expected an object with lists"),
+    ("a.conll", "a O\nb\n", r"line 2: expected a word and a tag, got 'b'"),
+    ("a.conll", "a O\n\nb PER\n", r"sentence at line 3: tag 0 is 'PER'; BIO tags"),
+    ("a.conll", "\n\n", "no tagged sentences"),
+])
+def test_bad_tagged_files_are_named_with_the_line(tmp_path, name, content, message):
+    from bert_tutorial.own_data import read_tagged
+
+    with pytest.raises(DataFileError, match=message):
+        read_tagged(write(tmp_path, name, content))
