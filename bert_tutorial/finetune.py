@@ -33,12 +33,13 @@ from torch.utils.data import DataLoader
 
 from bert_tutorial import run_folder
 from bert_tutorial.batching import length_grouped_batches, pad_batch
-from bert_tutorial.recipes import SENTIMENT_RECIPE, Recipe
+from bert_tutorial.recipes import NER_RECIPE, SENTIMENT_RECIPE, Recipe
+
+RECIPES = {"text-classification": SENTIMENT_RECIPE, "token-classification": NER_RECIPE}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """Return the command's arguments; defaults are notebook 03's recipe on the packaged model."""
-    recipe = SENTIMENT_RECIPE
+    """Return the command's arguments; recipe defaults are notebook 03's (04's for tags)."""
     parser = argparse.ArgumentParser(
         prog="python -m bert_tutorial.finetune",
         description="Fine-tune a BERT sentence classifier on the movie reviews (notebook 03's "
@@ -48,12 +49,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="new folder for the model, run.json and checkpoints/")
     parser.add_argument("--model", default=None,
                         help="local folder or hub name (default: the packaged MiniLM)")
-    parser.add_argument("--epochs", type=int, default=recipe.num_epochs)
-    parser.add_argument("--batch-size", type=int, default=recipe.batch_size,
+    parser.add_argument("--task", choices=tuple(RECIPES), default="text-classification",
+                        help="a class per text (notebook 03) or a tag per word (notebook 04)")
+    parser.add_argument("--epochs", type=int, help="default: the task's recipe")
+    parser.add_argument("--batch-size", type=int,
                         help="global batch per step, split across the processes")
-    parser.add_argument("--lr", type=float, default=recipe.lr)
-    parser.add_argument("--frozen-layers", type=int, default=recipe.num_frozen_layers)
-    parser.add_argument("--seed", type=int, default=recipe.seed)
+    parser.add_argument("--lr", type=float)
+    parser.add_argument("--frozen-layers", type=int)
+    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--mixed-precision", choices=("no", "bf16", "fp16"), default="no",
                         help="autocast the forward pass and loss (weights and AdamW stay fp32)")
     parser.add_argument("--cpu", action="store_true",
@@ -78,10 +81,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     data.add_argument("--validation-file", type=Path,
                       help="default: a seeded, stratified 10%% of the train file")
     data.add_argument("--test-file", type=Path, help="scored at the end (default: no test)")
-    data.add_argument("--text-column", default="text")
-    data.add_argument("--label-column", default="label",
-                      help="class names or whole numbers; the names go into the saved config")
+    data.add_argument("--text-column", help="default: text (JSON Lines of tags: words)")
+    data.add_argument("--label-column", help="class names or whole numbers, whose names go into "
+                      "the saved config; default: label (JSON Lines of tags: tags)")
     args = parser.parse_args(argv)
+    recipe, tags = RECIPES[args.task], args.task == "token-classification"
+    for flag, field in (("epochs", "num_epochs"), ("batch_size", "batch_size"), ("lr", "lr"),
+                        ("frozen_layers", "num_frozen_layers")):
+        if getattr(args, flag) is None:
+            setattr(args, flag, getattr(recipe, field))
+    args.text_column = args.text_column or ("words" if tags else "text")
+    args.label_column = args.label_column or ("tags" if tags else "label")
+    if tags and args.train_file is None:
+        raise SystemExit("finetune: --task token-classification needs --train-file (JSON Lines of "
+                         "words and tags, or CoNLL columns)")
     if args.train_file is None and (args.validation_file or args.test_file):
         raise SystemExit("finetune: --validation-file and --test-file need --train-file (the "
                          "training rows and their classes); give it, or drop them")
@@ -89,9 +102,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def recipe_from(args: argparse.Namespace) -> Recipe:
-    """Return the recipe the arguments describe (notebook 03's, with the flags' changes)."""
+    """Return the recipe the arguments describe (the task's, with the flags' changes)."""
     return dataclasses.replace(
-        SENTIMENT_RECIPE, lr=args.lr, batch_size=args.batch_size, num_epochs=args.epochs,
+        RECIPES[args.task], lr=args.lr, batch_size=args.batch_size, num_epochs=args.epochs,
         num_frozen_layers=args.frozen_layers, seed=args.seed,
     )
 
@@ -119,7 +132,7 @@ class GroupedBatchSampler:
 def run_settings(args: argparse.Namespace) -> dict:
     """Return what defines the training (compared on resume), as JSON-ready values."""
     return {
-        "model": args.model, "recipe": dataclasses.asdict(recipe_from(args)),
+        "model": args.model, "task": args.task, "recipe": dataclasses.asdict(recipe_from(args)),
         "max_examples": args.max_examples, "no_dropout": args.no_dropout,
         "grad_accum": args.grad_accum, "mixed_precision": args.mixed_precision,
         "data": {key: str(value) if isinstance(value, Path) else value
@@ -183,6 +196,62 @@ def sentence_data(args: argparse.Namespace, tokenizer, max_length: int, say=prin
     train_data = own_data.tokenize_rows(train, tokenizer, max_length)
     test_data = own_data.tokenize_rows(scored, tokenizer, max_length) if len(scored) else []
     return train_data, test_data, names, name
+
+
+def tagged_data(args: argparse.Namespace, tokenizer, max_length: int, say=print):
+    """Return (train, evaluation, tag names, evaluation's name) for word-tagged files: the
+    training rows as token batches, the evaluation rows encoded with their word alignments."""
+    import random
+
+    from bert_tutorial import own_data
+    from bert_tutorial.ner import encode_tagged, tag_names
+
+    keys = (args.text_column, args.label_column)
+    try:
+        train, notes = own_data.read_tagged(args.train_file, *keys)
+        names = tag_names(train)  # the train file's tags, before any split
+        if args.validation_file:
+            validation, more = own_data.read_tagged(args.validation_file, *keys)
+            notes += more
+        else:
+            order = list(range(len(train)))
+            random.Random(args.seed).shuffle(order)
+            cut = max(1, len(train) // 10)
+            validation = [train[i] for i in order[:cut]]
+            train = [train[i] for i in order[cut:]]
+            say(f"finetune: validation: a seeded {len(validation)} of the "
+                f"{len(train) + len(validation)} sentences of {args.train_file} (seed {args.seed})")
+        source = args.validation_file or args.train_file
+        scored, name = validation, f"validation sentences of {source}"
+        if args.test_file:
+            scored, more = own_data.read_tagged(args.test_file, *keys)
+            notes, name = notes + more, str(args.test_file)
+    except own_data.DataFileError as error:
+        raise SystemExit(f"finetune: {error}") from None
+    for note in notes:
+        say(f"finetune: {note}")
+    unknown = sorted({tag for s in scored for tag in s.tags} - set(names))
+    if unknown:
+        raise SystemExit(f"finetune: the {name} have tags {unknown} that training never saw; fix "
+                         "them, or add examples of them to the train file")
+    label2id = {tag: i for i, tag in enumerate(names)}
+    train = train[: args.max_examples]
+    scored = scored[: args.eval_examples]
+    train_data = encode_tagged(train, tokenizer, label2id, max_length=max_length).dataset
+    test_data = (encode_tagged(scored, tokenizer, label2id, max_length=max_length), scored
+                 ) if scored else []
+    return train_data, test_data, names, name
+
+
+def entity_scores(model, encoded, sentences, names: list[str], device, pad_token_id: int) -> float:
+    """Return the entity-level micro F1 (seqeval) of `model`'s word tags for `sentences`."""
+    from seqeval.metrics import f1_score
+
+    from bert_tutorial.ner import predict_word_tags
+
+    predicted = predict_word_tags(model, encoded, dict(enumerate(names)), device,
+                                  pad_token_id=pad_token_id)
+    return f1_score([list(s.tags) for s in sentences], predicted)
 
 
 def weights_checksum(model: torch.nn.Module) -> str:
@@ -253,18 +322,21 @@ def train(args: argparse.Namespace, accelerator, path: str) -> dict | None:
     from accelerate.utils import gather_object, set_seed
     from transformers import AutoTokenizer
 
-    from bert_tutorial.modeling import BertSentenceClassifier, freeze_layers
+    from bert_tutorial.modeling import BertSentenceClassifier, BertTokenClassifier, freeze_layers
     from bert_tutorial.training import make_optimizer_and_scheduler
 
     recipe = recipe_from(args)
     set_seed(recipe.seed)
     tokenizer = AutoTokenizer.from_pretrained(path)
-    train_data, test_data, names, test_name = sentence_data(
-        args, tokenizer, recipe.max_length, say=accelerator.print
-    )
+    tags = args.task == "token-classification"
+    read = tagged_data if tags else sentence_data
+    train_data, test_data, names, test_name = read(args, tokenizer, recipe.max_length,
+                                                   say=accelerator.print)
+    if tags:  # scored by whole entities on the words (notebook 04), not on the token batches
+        tagged_test, test_data = test_data, test_data[0].dataset if test_data else []
     check_arguments(args, accelerator.num_processes, len(train_data))
     dropout = {"hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0}
-    model = BertSentenceClassifier.from_pretrained(
+    model = (BertTokenClassifier if tags else BertSentenceClassifier).from_pretrained(
         path, num_labels=len(names), id2label=dict(enumerate(names)),
         label2id={name: i for i, name in enumerate(names)},
         **(dropout if args.no_dropout else {}),
@@ -293,14 +365,21 @@ def train(args: argparse.Namespace, accelerator, path: str) -> dict | None:
                         state)
     if seen is None:  # stopped early by --stop-after: the checkpoint is the output
         return None
-    test_loader = DataLoader(test_data, batch_size=64 * accelerator.num_processes,
-                             collate_fn=collate) if test_data else None
-    accuracy = evaluate(accelerator, model, test_loader)
+    if tags:
+        accuracy = None
+    else:
+        test_loader = DataLoader(test_data, batch_size=64 * accelerator.num_processes,
+                                 collate_fn=collate) if test_data else None
+        accuracy = evaluate(accelerator, model, test_loader)
     shards = gather_object([seen])  # one entry per process
     checksums = gather_object([weights_checksum(model)])
     accelerator.wait_for_everyone()
     if not accelerator.is_main_process:
         return None
+    entity_f1 = None
+    if tags and test_data:
+        entity_f1 = entity_scores(accelerator.unwrap_model(model), *tagged_test, names,
+                                  accelerator.device, tokenizer.pad_token_id)
     summary = {
         "settings": run_settings(args),
         "num_processes": accelerator.num_processes,
@@ -315,13 +394,16 @@ def train(args: argparse.Namespace, accelerator, path: str) -> dict | None:
         "test_split": test_name,
         "test_examples": len(test_data),
         "test_accuracy": accuracy,
+        "test_entity_f1": entity_f1,
         "first_epoch_shards": shards,
         "weights_checksums": checksums,
     }
     run_folder.write_run(args.output_dir, accelerator.unwrap_model(model), tokenizer, summary)
-    acc = "skipped" if accuracy is None else f"{accuracy:.3f} on the {test_name}"
+    score = accuracy if entity_f1 is None else entity_f1
+    what = "entity F1" if tags else "accuracy"
+    acc = "skipped" if score is None else f"{score:.3f} on the {test_name}"
     print(f"{accelerator.num_processes} process(es), {state['step']} steps in "
-          f"{state['seconds']:.1f} s; accuracy {acc}; saved to {args.output_dir}")
+          f"{state['seconds']:.1f} s; {what} {acc}; saved to {args.output_dir}")
     return summary
 
 

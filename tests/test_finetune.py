@@ -179,3 +179,30 @@ def test_a_bad_own_file_stops_before_anything_is_written(runs, monkeypatch):
     with pytest.raises(SystemExit, match="need --train-file"):
         main("--output-dir never --test-file x.csv".split())
     assert not (runs / "never").exists()
+
+
+def test_word_tagged_conll_columns_train_a_tagger_scored_by_entities(runs):
+    from transformers import pipeline
+
+    from bert_tutorial.data import read_wnut16
+
+    path = runs / "tweets.conll"
+    blocks = ["\n".join(f"{w}\t{t}" for w, t in zip(s.words, s.tags, strict=True))
+              for s in read_wnut16()[:40]]
+    path.write_text("\n\n".join(blocks) + "\n")
+    summary = run_here(f"--output-dir tagger --task token-classification --train-file {path} "
+                       "--epochs 1 --batch-size 8 --no-progress", runs)
+    assert summary["classes"][0] == "O" and "B-person" in summary["classes"]
+    assert summary["test_examples"] == 4 and 0 <= summary["test_entity_f1"] <= 1
+    tagger = pipeline("token-classification", model=str(runs / "tagger"), device="cpu")
+    assert all(t["entity"] in summary["classes"] for t in tagger("Paris is lovely"))
+    test = runs / "tweets-test.conll"
+    test.write_text("Zorg\tB-alien\nlands\tO\n")
+    with pytest.raises(SystemExit, match=r"have tags \['B-alien'\] that training never saw"):
+        run_here(f"--output-dir never --task token-classification --train-file {path} "
+                 f"--test-file {test}", runs)
+
+
+def test_token_classification_without_a_file_is_refused():
+    with pytest.raises(SystemExit, match="token-classification needs --train-file"):
+        parse_args("--output-dir x --task token-classification".split())
