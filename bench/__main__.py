@@ -15,6 +15,7 @@ from bench.flops import bench_flops
 from bench.inference import bench_inference
 from bench.mlm import bench_mlm
 from bench.ner import bench_ner
+from bench.own_data import bench_own_data
 from bench.padding import bench_padding
 from bench.pipeline import bench_pipeline
 from bench.precision import bench_precision
@@ -73,6 +74,7 @@ def main() -> int:
                                              ROOT / "build" / "inference-tmp", quick=args.quick),
         "mlm": lambda: bench_mlm(tokenizer, datasets, device, ROOT / "build" / "mlm-tmp",
                                  quick=args.quick),
+        "own_data": lambda: bench_own_data(ROOT / "build" / "own-data-tmp", quick=args.quick),
     }  # fmt: skip
     for name, step in steps.items():
         if only and name not in only:

@@ -127,6 +127,9 @@ TARGETS = (
     Target("masked LM: training time",
            lambda r: r["mlm"]["train_seconds"], "<=", 300,
            lambda r: f"{r['mlm']['train_seconds']:.0f} s", " s"),
+    Target("your own data: pipeline() on the command's output names the CSV's classes",
+           lambda r: float(r["own_data"]["names_kept"]), ">=", 1.0,
+           lambda r: ", ".join(r["own_data"]["reloaded_labels"])),
     Target("masked LM: fill-mask's first word for the probe is movie or film",
            lambda r: float(r["mlm"]["probe_fills"][0] in ("movie", "film")), ">=", 1.0,
            lambda r: f"{r['mlm']['probe']!r}: {', '.join(r['mlm']['probe_fills'])}"),
@@ -143,4 +146,14 @@ REPORTED = (
      "weights vs the packaged ones, test accuracy (seeds 0 and 1)",
      lambda r: f"{_seeds(r['mlm']['finetune_accuracy']['adapted'])} vs "
                f"{_seeds(r['mlm']['finetune_accuracy']['packaged'])}"),
+    ("your own data: a 3-class CSV through the command (notebook 03's recipe), validation "
+     "accuracy and time",
+     lambda r: f"{r['own_data']['rows']:,} rows, {r['own_data']['validation_accuracy']:.3f}; "
+               f"{r['own_data']['train_seconds']:.0f} s training, "
+               f"{r['own_data']['command_seconds']:.0f} s the whole command"),
+    ("your own data: a large CSV's loading (read, checked, split, tokenized), peak memory and "
+     "time; the command's time to its first step",
+     lambda r: f"{r['own_data']['large_rows']:,} rows: +{r['own_data']['large_loading_peak_mb']:.0f} MB, "
+               f"{r['own_data']['large_loading_seconds']:.1f} s; first step after "
+               f"{r['own_data']['large_seconds_to_first_step']:.0f} s"),
 )  # fmt: skip
