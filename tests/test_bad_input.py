@@ -12,7 +12,14 @@ import pytest
 
 from bert_tutorial import align, assets, embed, family, mlm, models, ner, pipelines, training
 from bert_tutorial.data import TaggedSentence
-from bert_tutorial.own_data import DataFileError, read_labelled
+from bert_tutorial.finetune import check_arguments, parse_args
+from bert_tutorial.own_data import (
+    DataFileError,
+    read_labelled,
+    read_split,
+    read_tagged,
+    split_validation,
+)
 
 ALIGNMENT = align.WordAlignment(
     words=("hi",), input_ids=[101, 7632, 102], tokens=["[CLS]", "hi", "[SEP]"],
@@ -116,6 +123,15 @@ CASES = [
     ("ragged CSV row", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb, c,y\n"), "text", "label"), DataFileError, r"Expected 2 fields in line 3, saw 3.*needs quotes"),
     ("cp1252 file", lambda t: read_labelled(own_file("a.csv", (CSV + "caf\u00e9,x\nb,y\n").encode("cp1252")), "text", "label"), DataFileError, r"line 2: not UTF-8; it reads as Windows-1252 \(cp1252\): convert it with iconv -f cp1252"),
     ("UTF-16 file", lambda t: read_labelled(own_file("a.csv", (CSV + "a,x\n").encode("utf-16")), "text", "label"), DataFileError, "the file is UTF-16; save it as UTF-8"),
+    ("class with one example to split", lambda t: split_validation(*read_labelled(own_file("a.csv", CSV + "a,x\nb,x\nc,y\n"), "text", "label")), DataFileError, r"class 'y' has one example, too few to split off a validation set; .*--validation-file"),
+    ("test label training never saw", lambda t: read_split(own_file("test.csv", CSV + "a,bug\nb,praise\n"), "text", "label", ["bug", "feature"]), DataFileError, r"test.csv, line 3: label 'praise' is not in the training file \(its classes: bug, feature\)"),
+    ("more processes than examples", lambda t: check_arguments(parse_args(["--output-dir", "x", "--batch-size", "2"]), num_processes=2, num_examples=1), SystemExit, r"1 training examples for 2 processes.*fewer processes"),
+    # a learner's word-tagged sentences (--task token-classification)
+    ("words and tags of different lengths", lambda t: read_tagged(own_file("a.jsonl", '{"words": ["a", "b"], "tags": ["O"]}\n')), DataFileError, r"a.jsonl, line 1: 2 words but 1 tags; give one tag per word"),
+    ("JSON Lines without the keys", lambda t: read_tagged(own_file("a.jsonl", '{"tokens": ["a"], "tags": ["O"]}\n')), DataFileError, r"line 1: expected an object with lists 'words' and 'tags'"),
+    ("CoNLL line without a tag", lambda t: read_tagged(own_file("a.conll", "a O\nb\n")), DataFileError, r"line 2: expected a word and a tag, got 'b'"),
+    ("tags not BIO", lambda t: read_tagged(own_file("a.conll", "a O\n\nb PER\n")), DataFileError, r"a.conll, sentence at line 3: tag 0 is 'PER'; BIO tags"),
+    ("no tagged sentences", lambda t: read_tagged(own_file("a.conll", "\n\n")), DataFileError, "no tagged sentences"),
 ]  # fmt: skip
 
 
