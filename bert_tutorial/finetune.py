@@ -13,8 +13,9 @@ the predictions. `--batch-size` is the global batch (the recipe's 32), split eve
 processes, so any number of processes takes the same steps. The output folder holds the model
 and tokenizer (`from_pretrained` loads it), `run.json` (losses, accuracy, speed, which examples
 each process saw, a checksum of each process's weights) and `checkpoints/` for `--resume-from`.
-Without `--train-file` it trains on the movie reviews; with one (CSV, TSV or JSON Lines, read by
-`own_data`), on the learner's sentences and classes, whose names go into the saved config.
+Without `--train-file` it trains notebook 03's classifier on the movie reviews; with one (CSV,
+TSV or JSON Lines, read by `own_data`), transformers' own class on the learner's sentences and
+classes, whose names go into the saved config, so `pipeline()` loads the folder as it is.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from torch.utils.data import DataLoader
 from bert_tutorial import run_folder
 from bert_tutorial.batching import length_grouped_batches, pad_batch
 from bert_tutorial.recipes import NER_RECIPE, SENTIMENT_RECIPE, Recipe
+from bert_tutorial.run_data import entity_f1, read_run_data
 
 RECIPES = {"text-classification": SENTIMENT_RECIPE, "token-classification": NER_RECIPE}
 
@@ -42,8 +44,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Return the command's arguments; recipe defaults are notebook 03's (04's for tags)."""
     parser = argparse.ArgumentParser(
         prog="python -m bert_tutorial.finetune",
-        description="Fine-tune a BERT sentence classifier on the movie reviews (notebook 03's "
-        "recipe) on one CPU or GPU, or under torchrun / accelerate launch on many.",
+        description="Fine-tune BERT on the movie reviews (notebook 03's recipe) or on your own "
+        "labelled or word-tagged file, on one CPU or GPU, or under torchrun / accelerate launch "
+        "on many.",
     )
     parser.add_argument("--output-dir", type=Path, required=True,
                         help="new folder for the model, run.json and checkpoints/")
@@ -158,102 +161,6 @@ def check_arguments(args: argparse.Namespace, num_processes: int, num_examples: 
             raise SystemExit(f"finetune: --{flag.replace('_', '-')} must be at least 1")
 
 
-def sentence_data(args: argparse.Namespace, tokenizer, max_length: int, say=print):
-    """Return (train, evaluation, class names, evaluation's name): the learner's files or the
-    movie reviews, tokenized, each cut to `--max-examples` / `--eval-examples` when given."""
-    if args.train_file is None:
-        from bert_tutorial.data import SENTIMENT_NAMES, movie_review_splits
-        from bert_tutorial.training import tokenize_sentences
-
-        splits = movie_review_splits()
-        train, test = splits["train"][: args.max_examples], splits["test"][: args.eval_examples]
-        train_data, test_data = (
-            tokenize_sentences([r.text for r in reviews], [r.label for r in reviews], tokenizer,
-                               num_labels=2, max_length=max_length) if reviews else []
-            for reviews in (train, test)
-        )
-        return train_data, test_data, list(SENTIMENT_NAMES), "movie reviews' test split"
-    from bert_tutorial import own_data
-
-    columns = (args.text_column, args.label_column)
-    try:
-        train, names = own_data.read_labelled(args.train_file, *columns)
-        if args.validation_file:
-            validation = own_data.read_split(args.validation_file, *columns, names)
-        else:
-            train, validation = own_data.split_validation(train, names, seed=args.seed)
-            say(f"finetune: validation: a seeded, stratified {len(validation)} of the "
-                  f"{len(train) + len(validation)} rows of {args.train_file} (seed {args.seed})")
-        scored, name = validation, f"validation rows of {args.validation_file or args.train_file}"
-        if args.test_file:
-            scored, name = own_data.read_split(args.test_file, *columns, names), str(args.test_file)
-    except own_data.DataFileError as error:
-        raise SystemExit(f"finetune: {error}") from None
-    if args.max_examples is not None:
-        train = train.select(range(min(args.max_examples, len(train))))
-    if args.eval_examples is not None:
-        scored = scored.select(range(min(args.eval_examples, len(scored))))
-    train_data = own_data.tokenize_rows(train, tokenizer, max_length)
-    test_data = own_data.tokenize_rows(scored, tokenizer, max_length) if len(scored) else []
-    return train_data, test_data, names, name
-
-
-def tagged_data(args: argparse.Namespace, tokenizer, max_length: int, say=print):
-    """Return (train, evaluation, tag names, evaluation's name) for word-tagged files: the
-    training rows as token batches, the evaluation rows encoded with their word alignments."""
-    import random
-
-    from bert_tutorial import own_data
-    from bert_tutorial.ner import encode_tagged, tag_names
-
-    keys = (args.text_column, args.label_column)
-    try:
-        train, notes = own_data.read_tagged(args.train_file, *keys)
-        names = tag_names(train)  # the train file's tags, before any split
-        if args.validation_file:
-            validation, more = own_data.read_tagged(args.validation_file, *keys)
-            notes += more
-        else:
-            order = list(range(len(train)))
-            random.Random(args.seed).shuffle(order)
-            cut = max(1, len(train) // 10)
-            validation = [train[i] for i in order[:cut]]
-            train = [train[i] for i in order[cut:]]
-            say(f"finetune: validation: a seeded {len(validation)} of the "
-                f"{len(train) + len(validation)} sentences of {args.train_file} (seed {args.seed})")
-        source = args.validation_file or args.train_file
-        scored, name = validation, f"validation sentences of {source}"
-        if args.test_file:
-            scored, more = own_data.read_tagged(args.test_file, *keys)
-            notes, name = notes + more, str(args.test_file)
-    except own_data.DataFileError as error:
-        raise SystemExit(f"finetune: {error}") from None
-    for note in notes:
-        say(f"finetune: {note}")
-    unknown = sorted({tag for s in scored for tag in s.tags} - set(names))
-    if unknown:
-        raise SystemExit(f"finetune: the {name} have tags {unknown} that training never saw; fix "
-                         "them, or add examples of them to the train file")
-    label2id = {tag: i for i, tag in enumerate(names)}
-    train = train[: args.max_examples]
-    scored = scored[: args.eval_examples]
-    train_data = encode_tagged(train, tokenizer, label2id, max_length=max_length).dataset
-    test_data = (encode_tagged(scored, tokenizer, label2id, max_length=max_length), scored
-                 ) if scored else []
-    return train_data, test_data, names, name
-
-
-def entity_scores(model, encoded, sentences, names: list[str], device, pad_token_id: int) -> float:
-    """Return the entity-level micro F1 (seqeval) of `model`'s word tags for `sentences`."""
-    from seqeval.metrics import f1_score
-
-    from bert_tutorial.ner import predict_word_tags
-
-    predicted = predict_word_tags(model, encoded, dict(enumerate(names)), device,
-                                  pad_token_id=pad_token_id)
-    return f1_score([list(s.tags) for s in sentences], predicted)
-
-
 def weights_checksum(model: torch.nn.Module) -> str:
     """Return a SHA-256 of every parameter's bytes: equal on two processes = identical weights."""
     digest = hashlib.sha256()
@@ -317,26 +224,40 @@ def train_on_cpu(args: argparse.Namespace, launched: int) -> bool:
     return args.cpu or (launched > 1 and not torch.cuda.is_available())
 
 
+def model_class(args: argparse.Namespace):
+    """Return the class the command trains: notebook 03's for the movie reviews (notebook 06
+    reloads it by name), transformers' own for a learner's file.
+
+    A learner's folder is then a standard checkpoint: `pipeline()` and the Auto classes load it
+    whole, with no package of ours. Given notebook 03's mean-pooling folder, `pipeline()` would
+    build the [CLS]-pooler head instead, its pooler drawn at random (said only in the load report).
+    """
+    from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification
+
+    from bert_tutorial.modeling import BertSentenceClassifier
+
+    if args.task == "token-classification":
+        return AutoModelForTokenClassification  # notebook 04's BertTokenClassifier, same layers
+    return BertSentenceClassifier if args.train_file is None else AutoModelForSequenceClassification
+
+
 def train(args: argparse.Namespace, accelerator, path: str) -> dict | None:
     """Fine-tune in this process; return the run's summary on the main process (None elsewhere)."""
     from accelerate.utils import gather_object, set_seed
     from transformers import AutoTokenizer
 
-    from bert_tutorial.modeling import BertSentenceClassifier, BertTokenClassifier, freeze_layers
+    from bert_tutorial.modeling import freeze_layers
     from bert_tutorial.training import make_optimizer_and_scheduler
 
     recipe = recipe_from(args)
     set_seed(recipe.seed)
     tokenizer = AutoTokenizer.from_pretrained(path)
     tags = args.task == "token-classification"
-    read = tagged_data if tags else sentence_data
-    train_data, test_data, names, test_name = read(args, tokenizer, recipe.max_length,
-                                                   say=accelerator.print)
-    if tags:  # scored by whole entities on the words (notebook 04), not on the token batches
-        tagged_test, test_data = test_data, test_data[0].dataset if test_data else []
+    data = read_run_data(args, tokenizer, recipe.max_length, say=accelerator.print)
+    names, train_data = data.names, data.train
     check_arguments(args, accelerator.num_processes, len(train_data))
     dropout = {"hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0}
-    model = (BertTokenClassifier if tags else BertSentenceClassifier).from_pretrained(
+    model = model_class(args).from_pretrained(
         path, num_labels=len(names), id2label=dict(enumerate(names)),
         label2id={name: i for i, name in enumerate(names)},
         **(dropout if args.no_dropout else {}),
@@ -365,21 +286,20 @@ def train(args: argparse.Namespace, accelerator, path: str) -> dict | None:
                         state)
     if seen is None:  # stopped early by --stop-after: the checkpoint is the output
         return None
-    if tags:
-        accuracy = None
-    else:
-        test_loader = DataLoader(test_data, batch_size=64 * accelerator.num_processes,
-                                 collate_fn=collate) if test_data else None
+    accuracy = None
+    if data.test and not tags:  # a tagger is scored by whole entities on the words, below
+        test_loader = DataLoader(data.test, batch_size=64 * accelerator.num_processes,
+                                 collate_fn=collate)
         accuracy = evaluate(accelerator, model, test_loader)
     shards = gather_object([seen])  # one entry per process
     checksums = gather_object([weights_checksum(model)])
     accelerator.wait_for_everyone()
     if not accelerator.is_main_process:
         return None
-    entity_f1 = None
-    if tags and test_data:
-        entity_f1 = entity_scores(accelerator.unwrap_model(model), *tagged_test, names,
-                                  accelerator.device, tokenizer.pad_token_id)
+    f1 = None
+    if data.tagged_test:
+        f1 = entity_f1(accelerator.unwrap_model(model), data, accelerator.device,
+                       tokenizer.pad_token_id)
     summary = {
         "settings": run_settings(args),
         "num_processes": accelerator.num_processes,
@@ -391,17 +311,17 @@ def train(args: argparse.Namespace, accelerator, path: str) -> dict | None:
         "train_seconds": state["seconds"],
         "examples_per_second": recipe.num_epochs * len(train_data) / state["seconds"],
         "classes": names,
-        "test_split": test_name,
-        "test_examples": len(test_data),
+        "test_split": data.test_name,
+        "test_examples": len(data.test),
         "test_accuracy": accuracy,
-        "test_entity_f1": entity_f1,
+        "test_entity_f1": f1,
         "first_epoch_shards": shards,
         "weights_checksums": checksums,
     }
     run_folder.write_run(args.output_dir, accelerator.unwrap_model(model), tokenizer, summary)
-    score = accuracy if entity_f1 is None else entity_f1
+    score = accuracy if f1 is None else f1
     what = "entity F1" if tags else "accuracy"
-    acc = "skipped" if score is None else f"{score:.3f} on the {test_name}"
+    acc = "skipped" if score is None else f"{score:.3f} on the {data.test_name}"
     print(f"{accelerator.num_processes} process(es), {state['step']} steps in "
           f"{state['seconds']:.1f} s; {what} {acc}; saved to {args.output_dir}")
     return summary

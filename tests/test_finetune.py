@@ -166,8 +166,35 @@ def test_a_learners_csv_trains_and_saves_its_class_names(runs):
                        "--label-column mood --batch-size 8 --no-progress", runs)
     assert summary["classes"] == ["negative", "neutral", "positive"]
     assert summary["test_split"].startswith("validation rows of") and summary["test_examples"] == 6
+    # A standard checkpoint: the Auto class finds every weight, and pipeline() scores the
+    # validation rows as the run did.
+    from transformers import AutoModelForSequenceClassification
+
+    from bert_tutorial.own_data import read_labelled, split_validation
+
+    _, info = AutoModelForSequenceClassification.from_pretrained(runs / "mine",
+                                                                 output_loading_info=True)
+    assert not info["missing_keys"] and not info["unexpected_keys"]
+    _, validation = split_validation(*read_labelled(path, "sentence", "mood"), seed=0)
     classify = pipeline("text-classification", model=str(runs / "mine"), device="cpu")
-    assert classify("a warm, funny film")[0]["label"] in summary["classes"]
+    predicted = [summary["classes"].index(r["label"]) for r in classify(list(validation["text"]))]
+    hits = [p == label for p, label in zip(predicted, validation["label"], strict=True)]
+    assert sum(hits) / len(hits) == pytest.approx(summary["test_accuracy"])
+
+
+def test_a_learners_csv_under_torchrun_resumes_to_the_one_process_weights(runs):
+    data = f"--train-file {own_csv(runs)} --text-column sentence --label-column mood"
+    # 54 training rows in 9 full batches: Accelerate would complete a short last batch with
+    # repeated rows on two processes, and that step would differ from one process's
+    flags = f"{data} --batch-size 6 --no-dropout --no-progress"
+    one = run_here(f"--output-dir csv-one {flags}", runs)
+    assert run_finetune(f"{TWO} --output-dir csv-two {flags} --stop-after 4", cwd=runs) == {}
+    checkpoint = "csv-two/checkpoints/step-000004"
+    two = run_finetune(f"{TWO} --output-dir csv-two {flags} --resume-from {checkpoint}", cwd=runs)
+    assert two["num_processes"] == 2 and two["steps"] == 9
+    assert two["losses"] == pytest.approx(one["losses"], abs=1e-5)
+    one, both = weights(runs / "csv-one"), weights(runs / "csv-two")
+    assert max((one[k] - both[k]).abs().max().item() for k in one) < 1e-5
 
 
 def test_a_bad_own_file_stops_before_anything_is_written(runs, monkeypatch):
