@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import re
 from pathlib import Path
 
 LOADERS = {".csv": ("csv", {}), ".tsv": ("csv", {"sep": "\t"}), ".jsonl": ("json", {}),
@@ -68,9 +69,16 @@ def load_table(path: Path):
     try:
         return load_dataset(builder, data_files={"rows": str(path)}, split="rows", **options)
     except DatasetGenerationError as error:
-        cause = error.__cause__ or error.__context__
-        raise DataFileError(f"{path}: {str(cause).strip()}; a row whose text holds the separator "
-                            "needs quotes around that field") from None
+        cause = str(error.__cause__ or error.__context__ or error).strip()
+        # Older datasets (Colab's) fail here on a JSON key whose values change type; newer
+        # ones read the column and label_strings names it: the same message either way.
+        mixed = re.search(r"Column\(/?([^)]*)\) changed from (\w+) to (\w+)", cause)
+        if mixed:
+            raise DataFileError(f"{path}: column {mixed[1]!r} mixes {mixed[2]}s and {mixed[3]}s; "
+                                "write every label the same way, e.g. all as names") from None
+        hint = ("a row whose text holds the separator needs quotes around that field"
+                if builder == "csv" else "give one JSON object per line")
+        raise DataFileError(f"{path}: {cause}; {hint}") from None
 
 
 def check_column(dataset, path: Path, name: str, flag: str) -> None:
