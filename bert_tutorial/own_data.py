@@ -153,29 +153,39 @@ def class_names(labels) -> list[str]:
     return sorted(names, key=int if numeric else str)
 
 
-def read_labelled(path, text_column: str, label_column: str):
-    """Return (dataset with `text` and `label` columns, sorted class names) from a learner's file.
-
-    Labels may be names or whole numbers; the names become the saved model's `id2label`.
-    """
+def checked_rows(path, text_column: str, label_column: str):
+    """Return (rows, labels as strings) of a file whose columns, texts and labels pass checks."""
     path = Path(path)
     dataset = load_table(path)
     check_column(dataset, path, text_column, "--text-column")
     check_column(dataset, path, label_column, "--label-column")
     check_texts(dataset, path, text_column)
-    labels = label_strings(dataset, path, label_column)
+    return dataset, label_strings(dataset, path, label_column)
+
+
+def text_and_label(dataset, text_column: str, label_ids):
+    """Return `dataset`'s text column as `text`, with `label_ids` as `label`."""
+    texts = dataset.select_columns([text_column])
+    if text_column != "text":
+        texts = texts.rename_column(text_column, "text")
+    return texts.add_column("label", label_ids.to_numpy(zero_copy_only=False))
+
+
+def read_labelled(path, text_column: str, label_column: str):
+    """Return (dataset with `text` and `label` columns, sorted class names) from a learner's file.
+
+    Labels may be names or whole numbers; the names become the saved model's `id2label`.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dataset, labels = checked_rows(path, text_column, label_column)
     names = class_names(labels)
     if len(names) < 2:
         raise DataFileError(f"{path}: every row has the label {names[0]!r}; a classifier needs "
                             "examples of two or more classes")
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    label_ids = pc.index_in(labels, value_set=pa.array(names)).to_numpy(zero_copy_only=False)
-    texts = dataset.select_columns([text_column])
-    if text_column != "text":
-        texts = texts.rename_column(text_column, "text")
-    return texts.add_column("label", label_ids), names
+    label_ids = pc.index_in(labels, value_set=pa.array(names))
+    return text_and_label(dataset, text_column, label_ids), names
 
 
 def read_split(path, text_column: str, label_column: str, names: list[str]):
@@ -186,22 +196,14 @@ def read_split(path, text_column: str, label_column: str, names: list[str]):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    path = Path(path)
-    dataset = load_table(path)
-    check_column(dataset, path, text_column, "--text-column")
-    check_column(dataset, path, label_column, "--label-column")
-    check_texts(dataset, path, text_column)
-    labels = label_strings(dataset, path, label_column)
+    dataset, labels = checked_rows(path, text_column, label_column)
     label_ids = pc.index_in(labels, value_set=pa.array(names))
     unseen = first_true(pc.is_null(label_ids))
     if unseen is not None:
-        raise DataFileError(f"{path}, line {line_of(path, unseen)}: label "
+        raise DataFileError(f"{path}, line {line_of(Path(path), unseen)}: label "
                             f"{labels[unseen].as_py()!r} is not in the training file (its classes: "
                             f"{', '.join(names)}); fix the label or add examples of it to training")
-    texts = dataset.select_columns([text_column])
-    if text_column != "text":
-        texts = texts.rename_column(text_column, "text")
-    return texts.add_column("label", label_ids.to_numpy(zero_copy_only=False))
+    return text_and_label(dataset, text_column, label_ids)
 
 
 def split_validation(dataset, names: list[str], fraction: float = 0.1, seed: int = 0):
