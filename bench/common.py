@@ -30,10 +30,12 @@ def load_tokenizer():
     return BertTokenizer.from_pretrained(model_path())
 
 
-def new_classifier() -> BertSentenceClassifier:
-    """Notebook 03's model: pretrained body, new head (seeded), bottom frozen by the recipe."""
-    torch.manual_seed(SENTIMENT_RECIPE.seed)
-    model = BertSentenceClassifier.from_pretrained(model_path(), num_labels=2)
+def new_classifier(source: str | None = None, seed: int = SENTIMENT_RECIPE.seed
+                   ) -> BertSentenceClassifier:
+    """Notebook 03's model: pretrained body (the packaged one, or `source`), new head (seeded),
+    bottom frozen by the recipe."""
+    torch.manual_seed(seed)
+    model = BertSentenceClassifier.from_pretrained(source or model_path(), num_labels=2)
     return freeze_layers(model, SENTIMENT_RECIPE.num_frozen_layers)
 
 

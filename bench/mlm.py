@@ -8,10 +8,10 @@ from dataclasses import asdict
 
 import torch
 
-from bench.common import test_accuracy
+from bench.common import new_classifier, test_accuracy
 from bert_tutorial.data import movie_review_splits
 from bert_tutorial.mlm import masked_batches, masked_token_scores, pretrain
-from bert_tutorial.modeling import BertSentenceClassifier, MaskedPositionsLM, freeze_layers
+from bert_tutorial.modeling import MaskedPositionsLM
 from bert_tutorial.models import model_path
 from bert_tutorial.recipes import MLM_RECIPE, SENTIMENT_RECIPE
 from bert_tutorial.training import fine_tune
@@ -41,9 +41,7 @@ def bench_mlm(tokenizer, datasets, device, folder, quick: bool) -> dict:
     accuracies: dict[str, list[float]] = {"packaged": [], "adapted": []}
     for start_name, source in (("packaged", model_path()), ("adapted", folder)):
         for seed in SEEDS:
-            torch.manual_seed(seed)
-            classifier = BertSentenceClassifier.from_pretrained(source, num_labels=2)
-            freeze_layers(classifier, SENTIMENT_RECIPE.num_frozen_layers).to(device)
+            classifier = new_classifier(str(source), seed).to(device)
             fine_tune(classifier, datasets["train"], SENTIMENT_RECIPE, device,
                       pad_token_id=tokenizer.pad_token_id, progress=False)
             accuracies[start_name].append(
