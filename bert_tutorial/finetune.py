@@ -226,7 +226,7 @@ def train_on_cpu(args: argparse.Namespace, launched: int) -> bool:
 
 def model_class(args: argparse.Namespace):
     """Return the class the command trains: notebook 03's for the movie reviews (notebook 06
-    reloads it by name), transformers' own for a learner's file.
+    reloads the folder with it), transformers' own for a learner's file.
 
     A learner's folder is then a standard checkpoint: `pipeline()` and the Auto classes load it
     whole, with no package of ours. Given notebook 03's mean-pooling folder, `pipeline()` would
