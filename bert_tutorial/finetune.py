@@ -60,8 +60,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--lr", type=float)
     parser.add_argument("--frozen-layers", type=int)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--mixed-precision", choices=("no", "bf16", "fp16"), default="no",
-                        help="autocast the forward pass and loss (weights and AdamW stay fp32)")
+    parser.add_argument("--mixed-precision", choices=("no", "bf16", "fp16"), default=None,
+                        help="autocast the forward pass and loss (weights and AdamW stay fp32); "
+                        "default: what `accelerate launch --mixed_precision` set, else no")
     parser.add_argument("--cpu", action="store_true",
                         help="train on the CPU even where a GPU is present")
     parser.add_argument("--grad-accum", type=int, default=1,
@@ -93,6 +94,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         ("frozen_layers", "num_frozen_layers")):
         if getattr(args, flag) is None:
             setattr(args, flag, getattr(recipe, field))
+    # `accelerate launch --mixed_precision bf16` passes its choice in the environment; a default
+    # of "no" here would override it and train in fp32 without a word.
+    args.mixed_precision = args.mixed_precision or os.environ.get("ACCELERATE_MIXED_PRECISION",
+                                                                  "no")
     args.text_column = args.text_column or ("words" if tags else "text")
     args.label_column = args.label_column or ("tags" if tags else "label")
     if tags and args.train_file is None:

@@ -84,16 +84,20 @@ def _known_classes_only(record: logging.LogRecord) -> bool:
 
 def choose_device() -> torch.device:
     """Return $BERT_TUTORIAL_DEVICE if set, else CUDA when present, else the CPU."""
+    # device_count() asks NVML, not the CUDA runtime: `torch.cuda.is_available()` initialises
+    # CUDA in this process, and a notebook process that has done so can no longer fork the
+    # processes of `notebook_launcher` (notebook 06, section 5).
+    gpus = torch.cuda.device_count()
     wanted = os.environ.get(DEVICE_ENV, "").strip()
     if wanted:
         try:
             device = torch.device(wanted)
         except RuntimeError as error:
             raise ValueError(f"{DEVICE_ENV}={wanted!r} is not a torch device ({error})") from error
-        if device.type == "cuda" and not torch.cuda.is_available():
+        if device.type == "cuda" and gpus == 0:
             raise ValueError(f"{DEVICE_ENV}={wanted!r} but CUDA is not available; unset it")
         return device
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device("cuda" if gpus > 0 else "cpu")
 
 
 def versions() -> dict[str, str]:

@@ -53,3 +53,18 @@ def test_the_slurm_script_starts_torchrun_on_each_node_with_valid_flags():
     parsed = parse_launcher(words[: at - 1])
     assert parsed.nnodes == "2" and parsed.rdzv_endpoint == "node1:29500"
     assert parse_args(words[at + 1 :]).mixed_precision == "bf16"
+
+
+def test_the_script_trains_at_the_precision_accelerate_launch_was_given(monkeypatch):
+    from accelerate.commands.launch import _validate_launch_command, launch_command_parser
+    from accelerate.utils.launch import prepare_simple_launcher_cmd_env
+
+    launcher = launch_command_parser().parse_args(
+        ["--num_processes", "1", "--mixed_precision", "bf16", "-m", "bert_tutorial.finetune"])
+    _validate_launch_command(launcher)
+    _, env = prepare_simple_launcher_cmd_env(launcher)
+    monkeypatch.setenv("ACCELERATE_MIXED_PRECISION", env["ACCELERATE_MIXED_PRECISION"])
+    assert parse_args(["--output-dir", "run"]).mixed_precision == "bf16"
+    assert parse_args(["--output-dir", "run", "--mixed-precision", "fp16"]).mixed_precision == "fp16"
+    monkeypatch.delenv("ACCELERATE_MIXED_PRECISION")
+    assert parse_args(["--output-dir", "run"]).mixed_precision == "no"

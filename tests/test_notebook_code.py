@@ -194,3 +194,20 @@ def test_notebook_08_masking_by_hand_is_the_package_mask_tokens(tokenizer):
     package = mask_tokens(*args, torch.Generator().manual_seed(5))
     assert all(torch.equal(a, b) for a, b in zip(ours, package, strict=True))
     assert (ours[1] != -100).any() and (ours[0] == tokenizer.mask_token_id).any()
+
+
+def test_notebook_06_reloads_its_run_without_initialising_cuda(tmp_path, two_gpus_cuda_forbidden,
+                                                                tokenizer):
+    # Section 4 runs before section 5's notebook_launcher, in the same process.
+    from transformers import BertTokenizer
+
+    from bert_tutorial.modeling import BertSentenceClassifier
+
+    seed_everything(0)
+    BertSentenceClassifier.from_pretrained(model_path(), num_labels=2).save_pretrained(
+        tmp_path / "whole")
+    tokenizer.save_pretrained(tmp_path / "whole")
+    namespace = {"runs": tmp_path, "BertSentenceClassifier": BertSentenceClassifier,
+                 "BertTokenizer": BertTokenizer, "print": lambda *args: None}
+    run_cell("06_scaling_out.ipynb", 'task_pipeline("text-classification"', namespace)
+    assert namespace["classify"].device == torch.device("cpu")

@@ -46,6 +46,13 @@ def test_device_defaults_to_cuda_when_present_else_cpu(monkeypatch):
     assert setup.choose_device().type == expected
 
 
+def test_choosing_the_gpu_does_not_initialise_cuda(monkeypatch, two_gpus_cuda_forbidden):
+    monkeypatch.delenv(setup.DEVICE_ENV, raising=False)
+    assert setup.setup_notebook(seed=0).type == "cuda"
+    monkeypatch.setenv(setup.DEVICE_ENV, "cuda:1")
+    assert setup.choose_device() == torch.device("cuda:1")
+
+
 @pytest.mark.parametrize("value", ["gpu0", "cuda:0"])
 def test_bad_device_setting_is_explained(monkeypatch, value):
     if value.startswith("cuda") and torch.cuda.is_available():
