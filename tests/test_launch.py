@@ -65,6 +65,7 @@ def test_the_script_trains_at_the_precision_accelerate_launch_was_given(monkeypa
     _, env = prepare_simple_launcher_cmd_env(launcher)
     monkeypatch.setenv("ACCELERATE_MIXED_PRECISION", env["ACCELERATE_MIXED_PRECISION"])
     assert parse_args(["--output-dir", "run"]).mixed_precision == "bf16"
-    assert parse_args(["--output-dir", "run", "--mixed-precision", "fp16"]).mixed_precision == "fp16"
+    explicit = parse_args(["--output-dir", "run", "--mixed-precision", "fp16"])
+    assert explicit.mixed_precision == "fp16"
     monkeypatch.delenv("ACCELERATE_MIXED_PRECISION")
     assert parse_args(["--output-dir", "run"]).mixed_precision == "no"
