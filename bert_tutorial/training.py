@@ -111,7 +111,7 @@ def train_step(
     (notebook 07); backward runs each operation in its forward dtype, and the weights' gradients,
     clipping and AdamW are fp32, on the fp32 weights. fp16 scales the loss with `scaler` (pass
     one `precision.grad_scaler` for all steps, as `train_one_epoch` does), and a step whose
-    gradients overflowed is skipped.
+    gradients overflowed is skipped, the learning-rate schedule's step with it.
     """
     scaler = scaler or grad_scaler(precision, device)
     batch = {key: value.to(device) for key, value in batch.items()}
@@ -120,9 +120,11 @@ def train_step(
     scaler.scale(outputs.loss).backward()
     scaler.unscale_(optimizer)  # clip the true gradients, not the scaled ones
     torch.nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
+    scale = scaler.get_scale()
     scaler.step(optimizer)
     scaler.update()
-    scheduler.step()
+    if scaler.get_scale() >= scale:  # lowered: the step was skipped, so the schedule waits too
+        scheduler.step()
     optimizer.zero_grad()
     return outputs.loss.item()
 

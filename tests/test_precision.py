@@ -1,6 +1,7 @@
 """The precision option: autocast around the forward pass only, and refusals that name the fix."""
 
 import math
+import warnings
 
 import pytest
 import torch
@@ -172,9 +173,14 @@ def test_fp16_steps_scale_the_loss_and_skip_a_step_whose_gradients_overflow(monk
     assert precision.grad_scaler("fp16", "cpu").is_enabled()
     assert not precision.grad_scaler("bf16", "cpu").is_enabled()
     scaler = torch.amp.GradScaler("cpu", init_scale=2.0**120)  # the fp16 gradients overflow
-    train_step(model, batches(1)[0], optimizer, scheduler, "cpu", precision="fp16", scaler=scaler)
+    with warnings.catch_warnings():  # a schedule stepped without its optimizer step warns
+        warnings.simplefilter("error")
+        train_step(model, batches(1)[0], optimizer, scheduler, "cpu", precision="fp16",
+                   scaler=scaler)
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())  # skipped
     assert scaler.get_scale() < 2.0**120  # and the scale came down
+    assert scheduler.last_epoch == 0  # the schedule waits for the first real step
     scaler = torch.amp.GradScaler("cpu", init_scale=2.0**8)
     train_step(model, batches(1)[0], optimizer, scheduler, "cpu", precision="fp16", scaler=scaler)
     assert not all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+    assert scheduler.last_epoch == 1
