@@ -89,6 +89,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     data.add_argument("--label-column", help="class names or whole numbers, whose names go into "
                       "the saved config; default: label (JSON Lines of tags: tags)")
     args = parser.parse_args(argv)
+    if args.max_examples is not None and args.max_examples < 1:
+        raise SystemExit(f"finetune: --max-examples {args.max_examples}: give 1 or more, or leave "
+                         "it out to train on every example")
     recipe, tags = RECIPES[args.task], args.task == "token-classification"
     for flag, field in (("epochs", "num_epochs"), ("batch_size", "batch_size"), ("lr", "lr"),
                         ("frozen_layers", "num_frozen_layers")):

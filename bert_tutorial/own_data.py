@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import itertools
+import math
 import re
 from pathlib import Path
 
 LOADERS = {".csv": ("csv", {}), ".tsv": ("csv", {"sep": "\t"}), ".jsonl": ("json", {}),
            ".json": ("json", {})}  # fmt: skip
 WHOLE_NUMBER = r"^\s*-?\d+\s*$"
+DECIMAL_NUMBER = r"^\s*-?\d*\.\d+\s*$"
 
 
 class DataFileError(ValueError):
@@ -22,8 +25,30 @@ class DataFileError(ValueError):
 
 
 def line_of(path: Path, row: int) -> int:
-    """Return the file line of data row `row` (0-based): CSV and TSV have a header line first."""
-    return row + (2 if path.suffix.lower() in (".csv", ".tsv") else 1)
+    """Return the file line where data row `row` (0-based) starts.
+
+    Read from the file, as it is only asked for an error: a quoted CSV field may hold newlines,
+    and blank lines (skipped by the readers) may sit between rows.
+    """
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        if path.suffix.lower() in (".csv", ".tsv"):
+            records = csv.reader(file, delimiter=LOADERS[path.suffix.lower()][1].get("sep", ","))
+            next(records, None)  # the header
+            index, start = 0, records.line_num + 1
+            for record in records:
+                if record and index == row:
+                    return start
+                index += bool(record)
+                start = records.line_num + 1
+        else:
+            index = 0
+            for number, line in enumerate(file, 1):
+                if line.strip() and index == row:
+                    return number
+                index += bool(line.strip())
+    raise IndexError(f"{path} has no data row {row}")
 
 
 def check_utf8(path: Path, chunk_size: int = 1 << 20) -> None:
@@ -31,8 +56,10 @@ def check_utf8(path: Path, chunk_size: int = 1 << 20) -> None:
     decoder = codecs.getincrementaldecoder("utf-8")()
     newlines = 0
     with path.open("rb") as file:
-        head = file.read(2)
-        if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        head = file.read(4096)
+        # UTF-16 starts with a byte-order mark, or, without one, holds a zero byte beside every
+        # ASCII letter; no text file in UTF-8 holds zero bytes.
+        if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b"\x00" in head:
             raise DataFileError(f"{path}: the file is UTF-16; save it as UTF-8 (e.g. iconv -f "
                                 f"utf-16 -t utf-8 {path.name} > utf8-{path.name})")
         file.seek(0)
@@ -53,8 +80,37 @@ def check_utf8(path: Path, chunk_size: int = 1 << 20) -> None:
             newlines += chunk.count(b"\n")
 
 
-def load_table(path: Path):
-    """Return the rows of a CSV, TSV or JSON Lines file as a `datasets.Dataset`, or raise."""
+def check_fields(path: Path, sep: str, rows: int = 1000) -> None:
+    """Raise `DataFileError` when the header or one of the first `rows` rows of a CSV or TSV
+    file has another number of fields than the header (pandas would read a text holding an
+    unquoted separator in every row as an index column and drop part of the text)."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        records = csv.reader(file, delimiter=sep)
+        header = next(records, [])
+        if len(header) == 1 and sep == ",":
+            other = next((s for s in (";", "\t", "|") if s in header[0]), None)
+            if other:
+                raise DataFileError(
+                    f"{path}: the header {header[0]!r} is one column: the file separates its "
+                    f"fields with {other!r}, not commas; save it as CSV with commas"
+                    + (", or name it .tsv" if other == "\t" else ""))
+        start = records.line_num + 1
+        for record in itertools.islice(records, rows):
+            if record and len(record) != len(header):
+                raise DataFileError(
+                    f"{path}, line {start}: {len(record)} fields but the header has "
+                    f"{len(header)}; a text that holds {sep!r} needs quotes around it")
+            start = records.line_num + 1
+
+
+def load_table(path: Path, label_column: str | None = None):
+    """Return the rows of a CSV, TSV or JSON Lines file as a `datasets.Dataset`, or raise.
+
+    CSV and TSV cells are read as written: "NA", "null" or "None" stay text, not missing values,
+    and the label column stays text ("True" is a class name, "01" is not 1).
+    """
     from datasets import load_dataset
     from datasets.exceptions import DatasetGenerationError
 
@@ -65,9 +121,19 @@ def load_table(path: Path):
         raise DataFileError(f"{path}: unknown extension {path.suffix!r}; use .csv, .tsv or .jsonl "
                             "(JSON Lines: one object per line)")
     check_utf8(path)
+    if not path.read_bytes().strip():  # reads only a file of whitespace in full
+        raise DataFileError(f"{path}: the file is empty; add the labelled sentences")
     builder, options = LOADERS[path.suffix.lower()]
+    if builder == "csv":
+        check_fields(path, options.get("sep", ","))
+        options = {**options, "keep_default_na": False,
+                   "converters": {label_column: str} if label_column else None}
     try:
-        return load_dataset(builder, data_files={"rows": str(path)}, split="rows", **options)
+        rows = load_dataset(builder, data_files={"rows": str(path)}, split="rows", **options)
+    except ValueError as error:
+        if "corresponds to no data" not in str(error):
+            raise
+        rows = []
     except DatasetGenerationError as error:
         cause = str(error.__cause__ or error.__context__ or error).strip()
         # Older datasets (Colab's) fail here on a JSON key whose values change type; newer
@@ -79,6 +145,10 @@ def load_table(path: Path):
         hint = ("a row whose text holds the separator needs quotes around that field"
                 if builder == "csv" else "give one JSON object per line")
         raise DataFileError(f"{path}: {cause}; {hint}") from None
+    if not len(rows):
+        raise DataFileError(f"{path}: no rows{' below the header' if builder == 'csv' else ''}; "
+                            "add the labelled sentences")
+    return rows
 
 
 def check_column(dataset, path: Path, name: str, flag: str) -> None:
@@ -130,11 +200,16 @@ def label_strings(dataset, path: Path, column: str):
     if pa.types.is_floating(labels.type):
         raise DataFileError(f"{path}: column {column!r} holds decimal numbers; labels must be "
                             "class names or whole numbers")
-    if pa.types.is_integer(labels.type):
-        return labels.cast(pa.string())
+    if pa.types.is_integer(labels.type) or pa.types.is_boolean(labels.type):
+        return labels.cast(pa.string())  # JSON's true and false become "true" and "false"
     if not is_text:
         raise DataFileError(f"{path}: column {column!r} mixes numbers and strings (or holds "
                             f"{labels.type}); write every label the same way, e.g. all as names")
+    decimal = first_true(pc.match_substring_regex(labels, DECIMAL_NUMBER))
+    if decimal is not None:
+        raise DataFileError(f"{path}, line {line_of(path, decimal)}: label "
+                            f"{labels[decimal].as_py()!r} is a decimal number; labels must be "
+                            "class names or whole numbers")
     numeric = pc.match_substring_regex(labels, WHOLE_NUMBER)
     if pc.any(numeric).as_py() and not pc.all(numeric).as_py():
         odd = first_true(pc.not_equal(numeric, numeric[0]))
@@ -156,7 +231,7 @@ def class_names(labels) -> list[str]:
 def checked_rows(path, text_column: str, label_column: str):
     """Return (rows, labels as strings) of a file whose columns, texts and labels pass checks."""
     path = Path(path)
-    dataset = load_table(path)
+    dataset = load_table(path, label_column)
     check_column(dataset, path, text_column, "--text-column")
     check_column(dataset, path, label_column, "--label-column")
     check_texts(dataset, path, text_column)
@@ -184,6 +259,11 @@ def read_labelled(path, text_column: str, label_column: str):
     if len(names) < 2:
         raise DataFileError(f"{path}: every row has the label {names[0]!r}; a classifier needs "
                             "examples of two or more classes")
+    folded = {}
+    for name in names:
+        if (twin := folded.setdefault(name.casefold(), name)) != name:
+            raise DataFileError(f"{path}: labels {twin!r} and {name!r} differ only in case, so "
+                                "they would be two classes; write each class the same way")
     label_ids = pc.index_in(labels, value_set=pa.array(names))
     return text_and_label(dataset, text_column, label_ids), names
 
@@ -209,7 +289,8 @@ def read_split(path, text_column: str, label_column: str, names: list[str]):
 def split_validation(dataset, names: list[str], fraction: float = 0.1, seed: int = 0):
     """Return (train, validation): a seeded split that keeps each class's share in both.
 
-    Every class needs at least two examples, one for each side.
+    Every class needs at least two examples, one for each side; the validation rows are
+    `fraction` of the rows, or one per class where that is more (a small file of many classes).
     """
     from collections import Counter
 
@@ -221,7 +302,8 @@ def split_validation(dataset, names: list[str], fraction: float = 0.1, seed: int
         raise DataFileError(f"class {single[0]!r} has one example, too few to split off a "
                             "validation set; add examples of it, or give --validation-file")
     labelled = dataset.cast_column("label", ClassLabel(names=names))
-    parts = labelled.train_test_split(test_size=fraction, seed=seed, stratify_by_column="label")
+    size = max(math.ceil(fraction * len(dataset)), len(counts))
+    parts = labelled.train_test_split(test_size=size, seed=seed, stratify_by_column="label")
     return parts["train"], parts["test"]
 
 
@@ -282,6 +364,9 @@ def read_tagged(path, words_key: str = "words", tags_key: str = "tags"):
             if len(words) != len(tags):
                 raise DataFileError(f"{path}, line {number}: {len(words)} words but {len(tags)} "
                                     "tags; give one tag per word")
+            if not words:
+                raise DataFileError(f"{path}, line {number}: no words; remove the line or give "
+                                    "it words and their tags")
             sentences.append(TaggedSentence(tuple(words), tuple(tags)))
             lines.append(number)
     else:
@@ -305,6 +390,9 @@ def read_tagged(path, words_key: str = "words", tags_key: str = "tags"):
             lines.append(first)
     if not sentences:
         raise DataFileError(f"{path}: no tagged sentences found")
+    if all(tag == "O" for sentence in sentences for tag in sentence.tags):
+        raise DataFileError(f"{path}: every tag is 'O'; a tagger learns entities from examples "
+                            "of them: tag the entities (B-type, I-type)")
     opened_by_i = []
     for sentence, number in zip(sentences, lines, strict=True):
         try:

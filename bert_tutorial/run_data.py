@@ -88,6 +88,10 @@ def tagged_data(args: argparse.Namespace, tokenizer, max_length: int, say=print)
         if args.validation_file:
             validation, more = own_data.read_tagged(args.validation_file, *keys)
             notes += more
+        elif len(train) < 2:
+            raise own_data.DataFileError(f"{args.train_file}: one tagged sentence, too few to "
+                                         "split off a validation set; add sentences, or give "
+                                         "--validation-file")
         else:
             order = list(range(len(train)))
             random.Random(args.seed).shuffle(order)

@@ -55,6 +55,12 @@ def check_checkpoint(output_dir: Path, checkpoint: Path, settings: dict) -> None
             + "; ".join(differing)
             + "); resume with the checkpoint's settings, or start a new --output-dir"
         )
+    if (output_dir / RUN_FILE).is_file():
+        raise SystemExit(
+            f"finetune: --resume-from {checkpoint}: the run in {output_dir} has finished (its "
+            f"{RUN_FILE} and model are there) and stays as it is; to train more, start a new "
+            f"--output-dir"
+        )
 
 
 def checkpoint_folder(output_dir: Path, step: int) -> Path:

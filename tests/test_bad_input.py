@@ -20,6 +20,7 @@ from bert_tutorial.own_data import (
     read_tagged,
     split_validation,
 )
+from bert_tutorial.run_data import read_run_data
 
 ALIGNMENT = align.WordAlignment(
     words=("hi",), input_ids=[101, 7632, 102], tokens=["[CLS]", "hi", "[SEP]"],
@@ -47,6 +48,12 @@ def without_mask_token(tokenizer):
     plain = deepcopy(tokenizer)
     plain.mask_token = None
     return plain
+
+
+def tagged_run(train_file: Path):
+    """Return the command's arguments for tagging `train_file`, with no validation file."""
+    return parse_args(["--output-dir", "x", "--task", "token-classification",
+                       "--train-file", str(train_file)])
 
 
 def sentence_classifier():
@@ -118,13 +125,25 @@ CASES = [
     ("one class only", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb,x\n"), "text", "label"), DataFileError, r"every row has the label 'x'; a classifier needs examples of two or more"),
     ("numbers and names mixed", lambda t: read_labelled(own_file("a.csv", CSV + "a,1\nb,pos\n"), "text", "label"), DataFileError, r"line 3: label 'pos' mixes with labels like '1'"),
     ("mixed in JSON Lines", lambda t: read_labelled(own_file("a.jsonl", '{"t": "a", "y": 1}\n{"t": "b", "y": "pos"}\n'), "t", "y"), DataFileError, "mixes numbers and strings"),
-    ("decimal labels", lambda t: read_labelled(own_file("a.csv", CSV + "a,0.5\nb,1.5\n"), "text", "label"), DataFileError, "holds decimal numbers"),
+    ("decimal labels", lambda t: read_labelled(own_file("a.csv", CSV + "a,1\nb,1.5\n"), "text", "label"), DataFileError, r"line 3: label '1.5' is a decimal number"),
+    ("decimal labels in JSON Lines", lambda t: read_labelled(own_file("a.jsonl", '{"t": "a", "y": 0.5}\n{"t": "b", "y": 1.5}\n'), "t", "y"), DataFileError, "holds decimal numbers"),
     ("numbers as text", lambda t: read_labelled(own_file("a.csv", CSV + "1,x\n2,y\n"), "text", "label"), DataFileError, r"column 'text' holds int64, not text"),
-    ("ragged CSV row", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb, c,y\n"), "text", "label"), DataFileError, r"Expected 2 fields in line 3, saw 3.*needs quotes"),
+    ("ragged CSV row", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb, c,y\n"), "text", "label"), DataFileError, r"line 3: 3 fields but the header has 2; a text that holds ',' needs quotes"),
+    ("unquoted comma in every row", lambda t: read_labelled(own_file("a.csv", CSV + "good, fine,x\ndull, slow,y\n"), "text", "label"), DataFileError, r"line 2: 3 fields but the header has 2"),
+    ("a row after a quoted newline", lambda t: read_labelled(own_file("a.csv", CSV + '"two\nlines",x\nb,\n'), "text", "label"), DataFileError, r"a.csv, line 4: no label"),
+    ("JSON Lines with blank lines", lambda t: read_labelled(own_file("a.jsonl", '{"t": "a", "y": "x"}\n\n{"t": " ", "y": "y"}\n'), "t", "y"), DataFileError, r"a.jsonl, line 3: the text is empty"),
+    ("header only", lambda t: read_labelled(own_file("a.csv", CSV), "text", "label"), DataFileError, "no rows below the header; add the labelled sentences"),
+    ("validation file with a header only", lambda t: read_split(own_file("valid.csv", CSV), "text", "label", ["x", "y"]), DataFileError, "valid.csv: no rows below the header"),
+    ("empty JSON Lines", lambda t: read_labelled(own_file("a.jsonl", ""), "text", "label"), DataFileError, "a.jsonl: the file is empty"),
+    ("semicolons, not commas", lambda t: read_labelled(own_file("a.csv", "text;label\na;x\n"), "text", "label"), DataFileError, r"separates its fields with ';', not commas"),
+    ("tabs in a .csv", lambda t: read_labelled(own_file("a.csv", "text\tlabel\na\tx\n"), "text", "label"), DataFileError, r"with '\\t', not commas; save it as CSV with commas, or name it .tsv"),
+    ("classes that differ in case", lambda t: read_labelled(own_file("a.csv", CSV + "a,Positive\nb,positive\nc,negative\n"), "text", "label"), DataFileError, r"labels 'Positive' and 'positive' differ only in case"),
     ("cp1252 file", lambda t: read_labelled(own_file("a.csv", (CSV + "caf\u00e9,x\nb,y\n").encode("cp1252")), "text", "label"), DataFileError, r"line 2: not UTF-8; it reads as Windows-1252 \(cp1252\): convert it with iconv -f cp1252"),
     ("UTF-16 file", lambda t: read_labelled(own_file("a.csv", (CSV + "a,x\n").encode("utf-16")), "text", "label"), DataFileError, "the file is UTF-16; save it as UTF-8"),
+    ("UTF-16 without a byte-order mark", lambda t: read_labelled(own_file("a.csv", (CSV + "caf\u00e9,x\n").encode("utf-16-le")), "text", "label"), DataFileError, "the file is UTF-16; save it as UTF-8"),
     ("class with one example to split", lambda t: split_validation(*read_labelled(own_file("a.csv", CSV + "a,x\nb,x\nc,y\n"), "text", "label")), DataFileError, r"class 'y' has one example, too few to split off a validation set; .*--validation-file"),
     ("test label training never saw", lambda t: read_split(own_file("test.csv", CSV + "a,bug\nb,praise\n"), "text", "label", ["bug", "feature"]), DataFileError, r"test.csv, line 3: label 'praise' is not in the training file \(its classes: bug, feature\)"),
+    ("no examples to train on", lambda t: parse_args(["--output-dir", "x", "--max-examples", "0"]), SystemExit, r"--max-examples 0: give 1 or more"),
     ("more processes than examples", lambda t: check_arguments(parse_args(["--output-dir", "x", "--batch-size", "2"]), num_processes=2, num_examples=1), SystemExit, r"1 training examples for 2 processes.*fewer processes"),
     # a learner's word-tagged sentences (--task token-classification)
     ("words and tags of different lengths", lambda t: read_tagged(own_file("a.jsonl", '{"words": ["a", "b"], "tags": ["O"]}\n')), DataFileError, r"a.jsonl, line 1: 2 words but 1 tags; give one tag per word"),
@@ -132,6 +151,9 @@ CASES = [
     ("CoNLL line without a tag", lambda t: read_tagged(own_file("a.conll", "a O\nb\n")), DataFileError, r"line 2: expected a word and a tag, got 'b'"),
     ("tags not BIO", lambda t: read_tagged(own_file("a.conll", "a O\n\nb PER\n")), DataFileError, r"a.conll, sentence at line 3: tag 0 is 'PER'; BIO tags"),
     ("no tagged sentences", lambda t: read_tagged(own_file("a.conll", "\n\n")), DataFileError, "no tagged sentences"),
+    ("a sentence without words", lambda t: read_tagged(own_file("a.jsonl", '{"words": [], "tags": []}\n')), DataFileError, r"a.jsonl, line 1: no words"),
+    ("every tag O", lambda t: read_tagged(own_file("a.conll", "a O\n\nb O\n")), DataFileError, r"every tag is 'O'; a tagger learns entities"),
+    ("one tagged sentence to split", lambda t: read_run_data(tagged_run(own_file("a.conll", "Paris B-loc\n")), t, 128), SystemExit, r"a.conll: one tagged sentence, too few to split off a validation set"),
 ]  # fmt: skip
 
 

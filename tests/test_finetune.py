@@ -112,6 +112,7 @@ BAD_RUNS = [
      "trained with other settings (recipe: checkpoint"),
     ("--output-dir fresh --resume-from parts/checkpoints/step-000004", "belongs to the run in"),
     ("--output-dir fresh --resume-from whole", "not a checkpoint of this script"),
+    ("--output-dir parts --resume-from parts/checkpoints/step-000004", "has finished"),
 ]
 
 

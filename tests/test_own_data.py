@@ -54,6 +54,23 @@ def test_the_validation_split_is_seeded_and_keeps_every_class(tmp_path):
     assert split_validation(dataset, names, 0.2, seed=1)[1]["text"] == validation["text"]
 
 
+def test_a_small_file_of_many_classes_still_gets_one_validation_row_per_class(tmp_path):
+    from bert_tutorial.own_data import split_validation
+
+    rows = "".join(f"s{i},{'abc'[i % 3]}\n" for i in range(20))  # a tenth would be 2 rows
+    dataset, names = read_labelled(write(tmp_path, "a.csv", CSV + rows), "text", "label")
+    train, validation = split_validation(dataset, names)
+    assert sorted(validation["label"]) == [0, 1, 2] and len(train) == 17
+
+
+def test_cells_are_read_as_written(tmp_path):
+    # pandas would read NA, null and None as missing, and True as a boolean.
+    rows = "NA,None\nnull,NA\nNone,True\nok,False\n"
+    dataset, names = read_labelled(write(tmp_path, "a.csv", CSV + rows), "text", "label")
+    assert dataset["text"] == ["NA", "null", "None", "ok"]
+    assert names == ["False", "NA", "None", "True"] and dataset["label"] == [2, 1, 3, 0]
+
+
 def test_tokenized_rows_batch_like_a_tokenized_dataset(tmp_path, tokenizer):
     from bert_tutorial.batching import pad_batch
     from bert_tutorial.own_data import tokenize_rows
