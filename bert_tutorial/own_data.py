@@ -338,8 +338,9 @@ def tokenize_rows(dataset, tokenizer, max_length: int = 128) -> TokenizedRows:
 
 def read_tagged(path, words_key: str = "words", tags_key: str = "tags"):
     """Return (tagged sentences, notes) from JSON Lines (a list of words and one of tags per
-    line) or CoNLL-style columns (`word<whitespace>tag` per line, a blank line between
-    sentences); every tag BIO. An `I-` that opens an entity is allowed and counted in `notes`."""
+    line) or CoNLL-style columns (`word<whitespace>tag` per line, the tag in the last column as
+    CoNLL-2003's four do, a blank line or -DOCSTART- between sentences); every tag BIO. An
+    `I-` that opens an entity is allowed and counted in `notes`."""
     from bert_tutorial.data import TaggedSentence
     from bert_tutorial.ner import check_bio_tags
 
@@ -372,19 +373,19 @@ def read_tagged(path, words_key: str = "words", tags_key: str = "tags"):
     else:
         words, tags, first = [], [], 1
         for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
-            if not line.strip():
+            parts = line.split()
+            if not parts or parts[0] == "-DOCSTART-":  # CoNLL-2003 marks documents so
                 if words:
                     sentences.append(TaggedSentence(tuple(words), tuple(tags)))
                     lines.append(first)
                 words, tags, first = [], [], number + 1
                 continue
-            parts = line.split()
-            if len(parts) != 2:
+            if len(parts) < 2:
                 raise DataFileError(f"{path}, line {number}: expected a word and a tag, got "
                                     f"{line!r}; one word per line, a blank line between "
                                     "sentences")
             words.append(parts[0])
-            tags.append(parts[1])
+            tags.append(parts[-1])  # CoNLL-2003's 4 columns: word, POS, chunk, entity tag
         if words:
             sentences.append(TaggedSentence(tuple(words), tuple(tags)))
             lines.append(first)

@@ -98,3 +98,13 @@ def test_tagged_sentences_from_json_lines_and_conll_columns(tmp_path):
     conll = write(tmp_path, "a.conll", "Paris\tB-loc\nrocks O\n\n\nhi O\n")
     sentences, notes = read_tagged(conll)
     assert [s.tags for s in sentences] == [("B-loc", "O"), ("O",)] and notes == []
+
+
+def test_conll_2003_files_read_their_last_column_and_skip_document_markers(tmp_path):
+    from bert_tutorial.own_data import read_tagged
+
+    conll = ("-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\n\n"
+             "-DOCSTART- -X- -X- O\nPeter NNP B-NP B-PER\n")
+    sentences, _ = read_tagged(write(tmp_path, "eng.train", conll))
+    assert [(s.words, s.tags) for s in sentences] == [
+        (("EU", "rejects"), ("B-ORG", "O")), (("Peter",), ("B-PER",))]
