@@ -21,7 +21,7 @@ SEEDS = (0, 1)
 
 
 def bench_mlm(tokenizer, datasets, device, folder, quick: bool) -> dict:
-    """Re-learn the MLM head (notebook 08), score it, then fine-tune from it with two seeds."""
+    """Learn the MLM head (notebook 08), score it, then fine-tune from it with two seeds."""
     from transformers import pipeline
 
     splits = movie_review_splits()

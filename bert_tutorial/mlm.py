@@ -100,11 +100,14 @@ def masked_batches(
 
 
 @torch.inference_mode()
-def masked_token_scores(model, batches: Sequence[dict], k: int = 5) -> dict[str, float]:
+def masked_token_scores(model, batches: Sequence[dict], k: int = 5,
+                        only_input_id: int | None = None) -> dict[str, float]:
     """Return top-1 and top-`k` accuracy and perplexity over the masked positions of `batches`.
 
     Perplexity is exp of the mean cross-entropy of the masked tokens: the number of equally
-    likely words the model is, on average, choosing between.
+    likely words the model is, on average, choosing between. `only_input_id` scores only the
+    chosen positions whose input is that token: the tokenizer's mask id leaves out the 10% kept
+    (whose answer is in plain sight) and the 10% replaced at random (notebook 08).
     """
     model.eval()
     device = next(model.parameters()).device
@@ -114,6 +117,8 @@ def masked_token_scores(model, batches: Sequence[dict], k: int = 5) -> dict[str,
         batch = {key: value.to(device) for key, value in batch.items()}
         logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
         masked = batch["labels"] != IGNORE
+        if only_input_id is not None:
+            masked &= batch["input_ids"] == only_input_id
         scores, targets = logits[masked].float(), batch["labels"][masked]
         best = scores.topk(k, dim=-1).indices
         top1 += (best[:, 0] == targets).sum().item()

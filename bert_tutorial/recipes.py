@@ -42,7 +42,7 @@ class MaskedLMRecipe(Recipe):
     mlm_probability: float = 0.15
 
 
-# Notebook 08: re-learning the MLM head, one pass over notebook 03's 8,454 training sentences.
+# Notebook 08: learning the MLM head, one pass over notebook 03's 8,454 training sentences.
 # 30% of the positions are masked in training (BERT masked 15%): twice the predictions per step
 # for about the same compute; held-out scores still mask 15%.
 MLM_RECIPE = MaskedLMRecipe(

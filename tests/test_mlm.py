@@ -106,6 +106,27 @@ def test_scores_of_a_perfect_and_of_a_random_model():
     assert perfect["top1"] == perfect["top5"] == 1.0 and perfect["perplexity"] == pytest.approx(1)
 
 
+def test_scores_can_leave_out_the_kept_positions():
+    class Copier(torch.nn.Module):  # predicts the token it is shown: right wherever it is kept
+        def __init__(self):
+            super().__init__()
+            self.dummy = torch.nn.Parameter(torch.zeros(1))
+
+        def forward(self, input_ids, attention_mask):
+            return type("Out", (), {"logits": torch.nn.functional.one_hot(input_ids, 30).float()})
+
+    ids = torch.randint(5, 30, (4, 10))
+    labels = torch.full_like(ids, IGNORE)
+    labels[:, 3] = ids[:, 3]
+    inputs = ids.clone()
+    inputs[:2, 3] = 1  # [MASK] in two rows, the token kept in the other two
+    batch = {"input_ids": inputs, "attention_mask": torch.ones_like(ids), "labels": labels}
+    chosen = masked_token_scores(Copier(), [batch])
+    at_mask = masked_token_scores(Copier(), [batch], only_input_id=1)
+    assert (chosen["masked"], chosen["top1"]) == (4, 0.5)
+    assert (at_mask["masked"], at_mask["top1"]) == (2, 0.0)
+
+
 def test_the_masked_positions_head_gives_the_full_heads_loss_and_gradients(tmp_path):
     from bert_tutorial.modeling import MaskedPositionsLM
 
