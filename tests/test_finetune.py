@@ -28,12 +28,14 @@ def runs(tmp_path_factory):
     return tmp_path_factory.mktemp("runs")
 
 
+# Without dropout, so that the same run also checks that two processes take one process's steps
+# (dropout masks are drawn per process and would differ).
+TWO_FLAGS = "--max-examples 32 --batch-size 8 --eval-examples 16 --no-dropout --no-progress"
+
+
 @pytest.fixture(scope="module")
 def two_process_run(runs):
-    return run_finetune(
-        f"{TWO} --output-dir two --max-examples 32 --batch-size 8 --eval-examples 16 --no-progress",
-        cwd=runs,
-    )
+    return run_finetune(f"{TWO} --output-dir two {TWO_FLAGS}", cwd=runs)
 
 
 def test_two_cpu_processes_form_one_group_with_identical_weights(two_process_run):
@@ -64,14 +66,12 @@ def test_the_output_loads_with_from_pretrained_and_pipeline(runs, two_process_ru
     assert 0 <= two_process_run["test_accuracy"] <= 1 and two_process_run["test_examples"] == 16
 
 
-def test_two_processes_with_half_batches_take_the_single_process_step(runs):
-    flags = f"--max-examples 8 --batch-size 8 --no-dropout {SMALL}"
-    run_here(f"--output-dir step-one {flags}", runs)
-    run_finetune(f"{TWO} --output-dir step-two {flags}", cwd=runs)
-    one, two = weights(runs / "step-one"), weights(runs / "step-two")
+def test_two_processes_with_half_batches_take_the_single_process_steps(runs, two_process_run):
+    run_here(f"--output-dir one {TWO_FLAGS}", runs)
+    one, two = weights(runs / "one"), weights(runs / "two")
     start = load_file(f"{model_path()}/model.safetensors")
     moved = max((one[k] - start[k[5:]]).abs().max().item() for k in one if k[5:] in start)
-    assert moved > 5e-5  # the step changed the weights ...
+    assert moved > 5e-5  # the 4 steps changed the weights ...
     assert max((one[k] - two[k]).abs().max().item() for k in one) < 1e-5  # ... the same way
 
 
