@@ -68,10 +68,8 @@ lab: assets ## Open the notebooks in JupyterLab
 	$(VENV)/bin/jupyter lab $(LAB_ROOT) notebooks
 
 # The bundle is built first, with the network on; its test then sets up from it without one.
-# Each run starts without the notebooks' earlier outputs; its per-file times go to
-# build/test-times.xml (`python scripts/test_times.py build/test-times.xml` sums them).
+# The per-file times go to build/test-times.xml; scripts/test_times.py sums them.
 test: lint assets bundle ## Run everything offline: lint, unit tests, nbval, browser tests, quick benchmark
-	rm -rf notebooks/outputs notebooks/solutions/outputs
 	$(OFFLINE) $(PY) -m pytest --junitxml=build/test-times.xml
 	$(PY) scripts/test_times.py build/test-times.xml
 	$(PY) -m bench --quick
