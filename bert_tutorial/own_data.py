@@ -109,7 +109,7 @@ def load_table(path: Path, label_column: str | None = None):
     """Return the rows of a CSV, TSV or JSON Lines file as a `datasets.Dataset`, or raise.
 
     CSV and TSV cells are read as written: "NA", "null" or "None" stay text, not missing values,
-    and the label column stays text ("True" is a class name, "01" is not 1).
+    and the label column stays text ("True" is a class name, not a boolean).
     """
     from datasets import load_dataset
     from datasets.exceptions import DatasetGenerationError
@@ -121,8 +121,9 @@ def load_table(path: Path, label_column: str | None = None):
         raise DataFileError(f"{path}: unknown extension {path.suffix!r}; use .csv, .tsv or .jsonl "
                             "(JSON Lines: one object per line)")
     check_utf8(path)
-    if not path.read_bytes().strip():  # reads only a file of whitespace in full
-        raise DataFileError(f"{path}: the file is empty; add the labelled sentences")
+    with path.open("rb") as file:  # read until the first byte that is not whitespace
+        if not any(chunk.strip() for chunk in iter(lambda: file.read(1 << 16), b"")):
+            raise DataFileError(f"{path}: the file is empty; add the labelled sentences")
     builder, options = LOADERS[path.suffix.lower()]
     if builder == "csv":
         check_fields(path, options.get("sep", ","))
