@@ -8,6 +8,11 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb)) $(sort $(wildcard notebo
 # runs it with the network on where network namespaces are not allowed.
 OFFLINE ?= scripts/offline
 CHROMIUM := /usr/bin/chromium
+# Stored outputs are made (`make outputs`) and compared (`make test`) with PyTorch, oneDNN and MKL
+# pinned to AVX2, so that they reproduce on AVX2, AVX-512 and AMX CPUs alike
+# (bert_tutorial/kernels.py); `make test KERNELS=native` lets each use the CPU's widest.
+KERNELS ?= avx2
+export BERT_TUTORIAL_KERNELS := $(KERNELS)
 # torch is pinned once, in requirements.in (and so in requirements.lock); everything else reads it.
 TORCH_PIN := $(shell grep '^torch==' requirements.lock)
 # On Linux, set-up takes torch's CPU build from PyTorch's own index; `make venv TORCH_INDEX=`

@@ -3,8 +3,8 @@
 Taught in notebook 07. `autocast(precision, device)` is the one place the training loop and
 prediction enter `torch.autocast`; it refuses bf16 on a CPU that would only emulate it, and fp16
 on a CPU. `matmul_gflops` measures what the hardware does, since a CPU flag alone does not say
-how much faster bf16 is (AMX multiplies bf16 matrices several times faster than fp32; AVX512-BF16
-far less).
+how much faster bf16 is: AMX multiplies bf16 matrices several times faster than fp32, AVX512-BF16
+about twice (too little to speed up training), and emulation 50 to 400 times slower.
 """
 
 from __future__ import annotations
@@ -16,12 +16,30 @@ import torch
 
 PRECISIONS = ("fp32", "bf16", "fp16")
 DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
-NATIVE_RATIO = 3.0  # bf16 matmul at least 3x fp32: AMX class (the benchmarks' "native_bf16")
+
+
+def _avx512_kernels() -> bool:
+    """Return True when PyTorch runs its AVX-512 kernels (not pinned: bert_tutorial.kernels)."""
+    return torch.backends.cpu.get_cpu_capability() == "AVX512"
 
 
 def cpu_has_bf16() -> bool:
-    """Return True when the CPU has bf16 instructions (AVX512-BF16 or AMX), False otherwise."""
-    return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+    """Return True when the CPU has bf16 instructions (AVX512-BF16 or AMX) and PyTorch uses them.
+
+    Under the tests' AVX2 pin (`bert_tutorial.kernels`) the answer is False on every CPU, as on
+    a laptop without them: bf16 would be emulated.
+    """
+    flags = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+    return bool(flags and _avx512_kernels())
+
+
+def cpu_has_amx() -> bool:
+    """Return True when the CPU multiplies bf16 matrices in AMX tiles and PyTorch may use them.
+
+    The one CPU kind where bf16 is worth choosing: it trains faster there (the benchmarks'
+    `native_bf16`); AVX512-BF16 alone multiplies about twice as fast and trains no faster.
+    """
+    return bool(torch.cpu._is_amx_tile_supported() and _avx512_kernels())
 
 
 def cuda_has_native_bf16() -> bool:
@@ -34,11 +52,11 @@ def cuda_has_native_bf16() -> bool:
 
 
 def fastest_precision(device: torch.device | str) -> str:
-    """Return the precision to train and predict in on `device`: native bf16, else fp16 on a GPU,
-    else fp32 (notebook 07 chooses with it)."""
+    """Return the precision to train and predict in on `device`: native bf16, else fp16 on a GPU;
+    bf16 on an AMX CPU, else fp32 (notebook 07 chooses with it)."""
     if torch.device(device).type == "cuda":
         return "bf16" if cuda_has_native_bf16() else "fp16"
-    return "bf16" if cpu_has_bf16() else "fp32"
+    return "bf16" if cpu_has_amx() else "fp32"
 
 
 def cuda_inference_dtypes() -> dict[str, torch.dtype]:
@@ -110,8 +128,13 @@ def matmul_gflops(dtype: torch.dtype, size: int = 1024, seconds: float = 0.5) ->
     return 2 * size**3 * count / (time.perf_counter() - start) / 1e9
 
 
-def bf16_matmul_ratio(size: int = 1024, rounds: int = 3) -> float:
-    """Return bf16 over fp32 matmul speed on this CPU, measured in turns (the best of each)."""
+def bf16_matmul_ratio(size: int | None = None, rounds: int = 3) -> float:
+    """Return bf16 over fp32 matmul speed on this CPU, measured in turns (the best of each).
+
+    `size` defaults to 1024, or 256 where bf16 is emulated: one emulated 1024 x 1024 product
+    takes seconds, one of 2048 nearly a minute, and a small one tells the same story.
+    """
+    size = size or (1024 if cpu_has_bf16() else 256)
     fp32 = bf16 = 0.0
     for _ in range(rounds):  # in turns: a shared machine's speed drifts
         fp32 = max(fp32, matmul_gflops(torch.float32, size, 0.3))

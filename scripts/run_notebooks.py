@@ -22,6 +22,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 
+from bert_tutorial.kernels import pin_kernels
+
 WARNING_LINE = re.compile(r"(Deprecat|FutureWarning|will be removed)", re.IGNORECASE)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\(([^)]*)\)")  # a remote image
@@ -122,6 +124,7 @@ def main() -> int:
         # transformers' own warnings instead of silencing them.
         os.environ["PYTHONWARNINGS"] = "always::DeprecationWarning,always::FutureWarning"
         os.environ["BERT_TUTORIAL_SHOW_WARNINGS"] = "1"
+    pin_kernels()  # the kernels inherit it: outputs computed as `make test` recomputes them
     reported: dict[str, list[str]] = {}
 
     failed = 0
