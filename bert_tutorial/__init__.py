@@ -1,6 +1,7 @@
 """Support package for the bert-tutorial notebooks. Importing it has no side effects.
 
 - `setup`: `setup_notebook()` seeds, silences library noise and picks the device.
+- `kernels`: the AVX2 pin of the CPU kernels under which outputs are stored and compared.
 - `assets`: pinned PyPI downloads checked by sha256, cached for offline use.
 - `models`: which pretrained BERT to load (the packaged MiniLM, a local folder or a hub name).
 - `data`: the movie-review sentences and WNUT-16 tweets, with their fixed splits.
@@ -23,7 +24,8 @@
 - `scaling`: a model of one data-parallel step's time, compute plus all-reduce (06).
 - `precision`: the precision option, autocast around the forward pass only, and the measured
   bf16/fp32 matmul ratio (07).
-- `inference`: int8 (torchao), ONNX export and ONNX Runtime paths, and how to time them (07).
+- `inference`: int8 (torchao, where the CPU has int8 matrix instructions), ONNX export and ONNX
+  Runtime paths, and how to time them (07).
 """
 
 __version__ = "0.1.0"

@@ -12,7 +12,7 @@ import pytest
 import torch
 from nbclient import NotebookClient
 
-from bert_tutorial import precision
+from bert_tutorial import inference, precision
 from bert_tutorial.kernels import AVX2_PIN, KERNELS_ENV, kernel_isa, pin_kernels
 
 X86 = platform.machine().lower() in ("x86_64", "amd64")
@@ -72,10 +72,11 @@ def test_each_library_reads_its_variable(variable, lower):
     assert fingerprint() != fingerprint(**{variable: lower})
 
 
-def test_bf16_needs_avx512_kernels_as_well_as_the_instructions(monkeypatch):
-    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: True)
-    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: True)
-    for isa, has_bf16 in [("AVX512", True), ("AVX2", False)]:  # AVX2: a pinned AMX server
+def test_bf16_and_int8_need_avx512_kernels_as_well_as_the_instructions(monkeypatch):
+    for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported", "_is_vnni_supported"):
+        monkeypatch.setattr(torch.cpu, name, lambda: True)
+    for isa, native in [("AVX512", True), ("AVX2", False)]:  # AVX2: a pinned AMX server
         monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda isa=isa: isa)
-        assert precision.cpu_has_bf16() is has_bf16
-        assert precision.fastest_precision("cpu") == ("bf16" if has_bf16 else "fp32")
+        assert precision.cpu_has_bf16() is native and inference.cpu_has_int8_products() is native
+        assert precision.fastest_precision("cpu") == ("bf16" if native else "fp32")
+

@@ -149,10 +149,12 @@ def test_half_precision_weights_with_sdpa_load_and_predict(tmp_path, dtype):
     assert torch.allclose(logits, torch_path(model)(batch), atol=0.05)
 
 
-def test_the_cpu_gets_bf16_only_with_bf16_instructions(monkeypatch):
-    for has_bf16, fastest in [(True, "bf16"), (False, "fp32")]:
-        monkeypatch.setattr(precision, "cpu_has_bf16", lambda has_bf16=has_bf16: has_bf16)
-        assert precision.fastest_precision("cpu") == fastest
+def test_of_the_cpus_with_bf16_instructions_only_amx_trains_faster_in_bf16(monkeypatch):
+    monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda: "AVX512")
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: True)
+    for amx, fastest in [(True, "bf16"), (False, "fp32")]:  # False: AMD Zen 4, AVX512-BF16 only
+        monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda amx=amx: amx)
+        assert precision.cpu_has_bf16() and precision.fastest_precision("cpu") == fastest
 
 
 def test_an_outer_autocast_of_either_device_type_is_refused(monkeypatch):
