@@ -4,7 +4,7 @@ Taught in notebook 07. `autocast(precision, device)` is the one place the traini
 prediction enter `torch.autocast`; it refuses bf16 on a CPU that would only emulate it, and fp16
 on a CPU. `matmul_gflops` measures what the hardware does, since a CPU flag alone does not say
 how much faster bf16 is: AMX multiplies bf16 matrices several times faster than fp32, AVX512-BF16
-about twice (too little to speed up training), and emulation 50 to 400 times slower.
+about twice, and emulation 50 to 400 times slower.
 """
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ def cpu_has_bf16() -> bool:
 def cpu_has_amx() -> bool:
     """Return True when the CPU multiplies bf16 matrices in AMX tiles and PyTorch may use them.
 
-    The one CPU kind where bf16 is worth choosing: it trains faster there (the benchmarks'
-    `native_bf16`); AVX512-BF16 alone multiplies about twice as fast and trains no faster.
+    The one CPU kind where `fastest_precision` chooses bf16, the benchmarks' `native_bf16`: its
+    bf16 products run several times fp32's; with AVX512-BF16 alone about twice, and whether
+    training gains from that depends on the run (notebook 07).
     """
     return bool(torch.cpu._is_amx_tile_supported() and _avx512_kernels())
 
