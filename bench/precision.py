@@ -12,7 +12,7 @@ import dataclasses
 import time
 
 from bench.common import new_classifier, test_accuracy
-from bert_tutorial.precision import bf16_matmul_ratio, cpu_has_amx, cpu_has_bf16
+from bert_tutorial.precision import bf16_matmul_ratio, cpu_has_bf16, fastest_precision
 from bert_tutorial.recipes import SENTIMENT_RECIPE as RECIPE
 from bert_tutorial.training import fine_tune
 
@@ -32,7 +32,7 @@ def bench_precision(tokenizer, datasets, device) -> dict:
     """fp32 and bf16 for one epoch, bf16 for two, and the bf16/fp32 matmul ratio."""
     ratio = bf16_matmul_ratio()
     fp32_seconds, fp32_accuracy, _ = train_and_score(tokenizer, datasets, device, "fp32")
-    result = {"native_bf16": cpu_has_amx(), "bf16_matmul_ratio": ratio,
+    result = {"native_bf16": fastest_precision("cpu") == "bf16", "bf16_matmul_ratio": ratio,
               "cpu_has_bf16": cpu_has_bf16(), "fp32_seconds": fp32_seconds,
               "fp32_accuracy": fp32_accuracy}
     if not cpu_has_bf16():  # emulated bf16: the package refuses it, so there is nothing to time
