@@ -39,9 +39,10 @@ def NATIVE(r: dict) -> bool:  # noqa: N802 (reads as a constant in the table)
     return r["precision"]["native_bf16"]
 
 
-def _bf16(r: dict, text: str) -> str:
-    """The bf16 rows' result, or why there is none (a CPU without bf16 instructions)."""
-    return text if r["precision"]["bf16_seconds"] is not None else "no bf16 on this CPU"
+def _bf16(r: dict, text) -> str:
+    """The bf16 rows' `text(precision results)`, or why there is none (no bf16 instructions)."""
+    p = r["precision"]
+    return text(p) if p["bf16_seconds"] is not None else "no bf16 on this CPU"
 
 
 def _best(r: dict) -> str:
@@ -98,19 +99,19 @@ TARGETS = (
            lambda r: f"{r['ner']['train_seconds']:.0f} s", " s"),
     Target("bf16 autocast training vs fp32 (notebook 03 recipe), speed-up",
            lambda r: r["precision"]["speedup"], ">=", 1.4,
-           lambda r: _bf16(r, f"{r['precision']['fp32_seconds']:.0f} s vs {r['precision']['bf16_seconds']:.0f} s (×{r['precision']['speedup']:.2f})"),
+           lambda r: _bf16(r, lambda p: f"{p['fp32_seconds']:.0f} s vs {p['bf16_seconds']:.0f} s (×{p['speedup']:.2f})"),
            applies=NATIVE, where=NATIVE_WHERE),
     Target("bf16 vs fp32 training: test accuracy gap, points",
            lambda r: abs(100 * (r["precision"]["bf16_accuracy"] - r["precision"]["fp32_accuracy"])), "<=", 0.5,
-           lambda r: _bf16(r, f"{r['precision']['bf16_accuracy']:.3f} vs {r['precision']['fp32_accuracy']:.3f}"),
+           lambda r: _bf16(r, lambda p: f"{p['bf16_accuracy']:.3f} vs {p['fp32_accuracy']:.3f}"),
            " points", applies=NATIVE, where=NATIVE_WHERE),
     Target("bf16 for 2 epochs: time over 1 fp32 epoch",
            lambda r: r["precision"]["bf16_two_epoch_seconds"] / r["precision"]["fp32_seconds"], "<=", 1.0,
-           lambda r: _bf16(r, f"{r['precision']['bf16_two_epoch_seconds']:.0f} s vs {r['precision']['fp32_seconds']:.0f} s"),
+           lambda r: _bf16(r, lambda p: f"{p['bf16_two_epoch_seconds']:.0f} s vs {p['fp32_seconds']:.0f} s"),
            applies=NATIVE, where=NATIVE_WHERE),
     Target("bf16 for 2 epochs: test accuracy",
            lambda r: r["precision"]["bf16_two_epoch_accuracy"], ">=", 0.85,
-           lambda r: _bf16(r, f"{r['precision']['bf16_two_epoch_accuracy']:.3f}"),
+           lambda r: _bf16(r, lambda p: f"{p['bf16_two_epoch_accuracy']:.3f}"),
            applies=NATIVE, where=NATIVE_WHERE),
     Target("fastest inference path within 0.5 accuracy points of fp32, vs fp32 eager (AMX CPUs)",
            lambda r: r["inference"]["best_speedup"], ">=", 3.0, lambda r: _best(r),

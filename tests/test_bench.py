@@ -41,6 +41,15 @@ def test_a_target_for_other_hardware_is_shown_but_not_judged(results):
     assert any("bf16 autocast training vs fp32" in p and "MISSED" in p for p in problems(results))
 
 
+def test_a_cpu_without_bf16_instructions_gets_a_report_that_says_so(results):
+    results["precision"].update(native_bf16=False, bf16_seconds=None, bf16_accuracy=None,
+                                speedup=None, bf16_two_epoch_seconds=None,
+                                bf16_two_epoch_accuracy=None)  # as bench_precision returns
+    rows = [r for r in markdown_table(results).splitlines() if r.startswith("| bf16 ")]
+    assert len(rows) == 4 and all("no bf16 on this CPU" in r for r in rows)
+    assert not any("bf16" in p for p in problems(results))
+
+
 def test_a_missed_target_fails_a_full_run_and_shows_in_the_report(results, capsys):
     results["finetune"]["test_accuracy"] = 0.80
     found = [p for p in problems(results) if p not in problems(RESULTS)]  # new misses only
