@@ -5,13 +5,15 @@
 - `assets`: pinned PyPI downloads checked by sha256, cached for offline use.
 - `models`: which pretrained BERT to load (the packaged MiniLM, a local folder or a hub name).
 - `data`: the movie-review sentences and WNUT-16 tweets, with their fixed splits.
+- `pairs`: notebook 09's sentence pairs: QNLI-style pairs from SQuAD, VitaminC claims.
+- `noise`: a score's 95% interval and a paired difference's, by bootstrap (09).
 - `checks`: the one check of a learner's text input (a non-empty list of strings).
 - `align`: words <-> sub-tokens and word labels -> token labels (notebooks 01, 04).
 - `batching`: dynamic padding (`pad_batch`) and batches sorted or grouped by length.
 - `embed`: mean pooling and the batched `embed_sentences` (notebook 02).
 - `baseline`: the frozen-feature logistic-regression baseline (notebook 02).
 - `modeling`: `BertSentenceClassifier`, `BertTokenClassifier` and `freeze_layers` (03, 04).
-- `recipes`: the hyperparameters of notebooks 03 and 04, as frozen dataclasses.
+- `recipes`: the hyperparameters of notebooks 03, 04, 08 and 09, as frozen dataclasses.
 - `training`: `TokenizedDataset`, the training loop, `fine_tune`, `predict_logits` (03) and
   `trainer_arguments` (05).
 - `ner`: encoding word-tagged sentences and decoding predictions back to words (04).

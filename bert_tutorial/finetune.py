@@ -86,6 +86,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                       help="default: a seeded, stratified 10%% of the train file")
     data.add_argument("--test-file", type=Path, help="scored at the end (default: no test)")
     data.add_argument("--text-column", help="default: text (JSON Lines of tags: words)")
+    data.add_argument("--text-pair-column", help="a second text per row, read together with "
+                      "the first as one input (a sentence pair, notebook 09); default: none")
     data.add_argument("--label-column", help="class names or whole numbers, whose names go into "
                       "the saved config; default: label (JSON Lines of tags: tags)")
     args = parser.parse_args(argv)
@@ -106,6 +108,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if tags and args.train_file is None:
         raise SystemExit("finetune: --task token-classification needs --train-file (JSON Lines of "
                          "words and tags, or CoNLL columns)")
+    pair = args.text_pair_column
+    if pair is not None and (tags or args.train_file is None):
+        raise SystemExit("finetune: --text-pair-column needs --train-file and the task "
+                         "text-classification (a label per pair of texts)")
+    if pair is not None and pair in (args.text_column, args.label_column):
+        raise SystemExit(f"finetune: column {pair!r} is given twice (--text-pair-column and "
+                         f"--{'text' if pair == args.text_column else 'label'}-column); name the "
+                         "second text's own column")
     if args.train_file is None and (args.validation_file or args.test_file):
         raise SystemExit("finetune: --validation-file and --test-file need --train-file (the "
                          "training rows and their classes); give it, or drop them")

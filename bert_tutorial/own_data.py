@@ -229,33 +229,38 @@ def class_names(labels) -> list[str]:
     return sorted(names, key=int if numeric else str)
 
 
-def checked_rows(path, text_column: str, label_column: str):
+def checked_rows(path, text_column: str, label_column: str, pair_column: str | None = None):
     """Return (rows, labels as strings) of a file whose columns, texts and labels pass checks."""
     path = Path(path)
     dataset = load_table(path, label_column)
     check_column(dataset, path, text_column, "--text-column")
+    if pair_column is not None:
+        check_column(dataset, path, pair_column, "--text-pair-column")
     check_column(dataset, path, label_column, "--label-column")
     check_texts(dataset, path, text_column)
+    if pair_column is not None:
+        check_texts(dataset, path, pair_column)
     return dataset, label_strings(dataset, path, label_column)
 
 
-def text_and_label(dataset, text_column: str, label_ids):
-    """Return `dataset`'s text column as `text`, with `label_ids` as `label`."""
-    texts = dataset.select_columns([text_column])
-    if text_column != "text":
-        texts = texts.rename_column(text_column, "text")
+def text_and_label(dataset, text_column: str, label_ids, pair_column: str | None = None):
+    """Return `dataset`'s text column as `text` (its pair column as `text_pair`), with
+    `label_ids` as `label`."""
+    columns = {text_column: "text"} | ({pair_column: "text_pair"} if pair_column else {})
+    texts = dataset.select_columns(list(columns)).rename_columns(columns)
     return texts.add_column("label", label_ids.to_numpy(zero_copy_only=False))
 
 
-def read_labelled(path, text_column: str, label_column: str):
+def read_labelled(path, text_column: str, label_column: str, pair_column: str | None = None):
     """Return (dataset with `text` and `label` columns, sorted class names) from a learner's file.
 
-    Labels may be names or whole numbers; the names become the saved model's `id2label`.
+    Labels may be names or whole numbers; the names become the saved model's `id2label`. With
+    `pair_column`, each row's second text is kept as `text_pair` (notebook 09).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    dataset, labels = checked_rows(path, text_column, label_column)
+    dataset, labels = checked_rows(path, text_column, label_column, pair_column)
     names = class_names(labels)
     if len(names) < 2:
         raise DataFileError(f"{path}: every row has the label {names[0]!r}; a classifier needs "
@@ -266,10 +271,11 @@ def read_labelled(path, text_column: str, label_column: str):
             raise DataFileError(f"{path}: labels {twin!r} and {name!r} differ only in case, so "
                                 "they would be two classes; write each class the same way")
     label_ids = pc.index_in(labels, value_set=pa.array(names))
-    return text_and_label(dataset, text_column, label_ids), names
+    return text_and_label(dataset, text_column, label_ids, pair_column), names
 
 
-def read_split(path, text_column: str, label_column: str, names: list[str]):
+def read_split(path, text_column: str, label_column: str, names: list[str],
+               pair_column: str | None = None):
     """Return a validation or test file's rows labelled with the training file's class ids.
 
     A label that training never saw has no output of the model to be scored against: refused.
@@ -277,14 +283,14 @@ def read_split(path, text_column: str, label_column: str, names: list[str]):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    dataset, labels = checked_rows(path, text_column, label_column)
+    dataset, labels = checked_rows(path, text_column, label_column, pair_column)
     label_ids = pc.index_in(labels, value_set=pa.array(names))
     unseen = first_true(pc.is_null(label_ids))
     if unseen is not None:
         raise DataFileError(f"{path}, line {line_of(Path(path), unseen)}: label "
                             f"{labels[unseen].as_py()!r} is not in the training file (its classes: "
                             f"{', '.join(names)}); fix the label or add examples of it to training")
-    return text_and_label(dataset, text_column, label_ids)
+    return text_and_label(dataset, text_column, label_ids, pair_column)
 
 
 def split_validation(dataset, names: list[str], fraction: float = 0.1, seed: int = 0):
@@ -328,11 +334,16 @@ class TokenizedRows:
 
 
 def tokenize_rows(dataset, tokenizer, max_length: int = 128) -> TokenizedRows:
-    """Tokenize a `text`/`label` dataset in batches, on disk (`datasets.map`), for training."""
+    """Tokenize a `text`/`label` dataset (and `text_pair`, if it has one) in batches, on disk
+    (`datasets.map`), for training."""
+    pairs = "text_pair" in dataset.column_names
 
     def encode(batch):
-        ids = tokenizer(batch["text"], truncation=True, max_length=max_length)["input_ids"]
-        return {"input_ids": ids, "labels": batch["label"], "length": [len(i) for i in ids]}
+        second = batch["text_pair"] if pairs else None
+        encoded = tokenizer(batch["text"], second, truncation=True, max_length=max_length)
+        ids = encoded["input_ids"]
+        kept = {"token_type_ids": encoded["token_type_ids"]} if pairs else {}
+        return {"input_ids": ids, **kept, "labels": batch["label"], "length": [len(i) for i in ids]}
 
     return TokenizedRows(dataset.map(encode, batched=True, remove_columns=dataset.column_names))
 

@@ -1,4 +1,4 @@
-"""The training recipes of notebooks 03, 04 and 08, kept once as data.
+"""The training recipes of notebooks 03, 04, 08 and 09, kept once as data.
 
 The notebooks, their solutions, the benchmarks and the tests all import these, so a number
 changed here changes everywhere at once. A variation is `dataclasses.replace(recipe, lr=...)`.
@@ -49,3 +49,8 @@ MLM_RECIPE = MaskedLMRecipe(
     lr=5e-4, batch_size=32, num_epochs=1, num_frozen_layers=0, warmup_ratio=0.06,
     mlm_probability=0.3,
 )
+
+# Notebook 09: a cross-encoder on sentence pairs, trained on a budget that fits a notebook on a
+# laptop CPU: one pass over PAIR_TRAIN_EXAMPLES training pairs (`make bench` trains longer).
+PAIR_TRAIN_EXAMPLES = 3_200
+QNLI_RECIPE = Recipe(lr=1e-4, batch_size=32, num_epochs=1, num_frozen_layers=2)

@@ -52,18 +52,19 @@ def sentence_data(args: argparse.Namespace, tokenizer, max_length: int, say=prin
     (without a validation file, a seeded, stratified tenth of the train file, said by `say`)."""
     from bert_tutorial import own_data
 
-    columns = (args.text_column, args.label_column)
+    columns, pair = (args.text_column, args.label_column), args.text_pair_column
     try:
-        train, names = own_data.read_labelled(args.train_file, *columns)
+        train, names = own_data.read_labelled(args.train_file, *columns, pair)
         if args.validation_file:
-            validation = own_data.read_split(args.validation_file, *columns, names)
+            validation = own_data.read_split(args.validation_file, *columns, names, pair)
         else:
             train, validation = own_data.split_validation(train, names, seed=args.seed)
             say(f"finetune: validation: a seeded, stratified {len(validation)} of the "
                 f"{len(train) + len(validation)} rows of {args.train_file} (seed {args.seed})")
         scored, name = validation, f"validation rows of {args.validation_file or args.train_file}"
         if args.test_file:
-            scored, name = own_data.read_split(args.test_file, *columns, names), str(args.test_file)
+            scored = own_data.read_split(args.test_file, *columns, names, pair)
+            name = str(args.test_file)
     except own_data.DataFileError as error:
         raise SystemExit(f"finetune: {error}") from None
     if args.max_examples is not None:

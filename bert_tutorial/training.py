@@ -13,7 +13,12 @@ from torch.utils.data import Dataset
 from tqdm.auto import tqdm
 from transformers import get_linear_schedule_with_warmup
 
-from bert_tutorial.batching import in_order_batches, length_grouped_batches, pad_batch
+from bert_tutorial.batching import (
+    in_order_batches,
+    length_grouped_batches,
+    pad_batch,
+    sorted_batches,
+)
 from bert_tutorial.checks import check_strings
 from bert_tutorial.precision import autocast, check_precision, grad_scaler, refuse_outer_autocast
 
@@ -42,25 +47,42 @@ def tokenize_sentences(
     *,
     num_labels: int,
     max_length: int = 128,
+    text_pairs: Sequence[str] | None = None,
 ) -> TokenizedDataset:
     """Tokenize `texts` (no padding yet) and attach one class label to each; check the labels.
 
-    The labels are checked here, once, rather than in the model's `forward` on every step.
+    With `text_pairs`, each text is read with its pair as one input, `[CLS] a [SEP] b [SEP]`,
+    and the segment ids (`token_type_ids`) are kept (notebook 09). The labels are checked here,
+    once, rather than in the model's `forward` on every step.
     """
     texts = check_strings(texts, "texts")
     if len(texts) != len(labels):
         raise ValueError(
             f"got {len(texts)} texts but {len(labels)} labels; give one label per text"
         )
+    if text_pairs is not None:
+        text_pairs = check_strings(text_pairs, "text_pairs")
+        if len(text_pairs) != len(texts):
+            raise ValueError(
+                f"got {len(texts)} texts but {len(text_pairs)} text_pairs; give one pair per text"
+            )
     for i, label in enumerate(labels):
         if not isinstance(label, int) or isinstance(label, bool) or not 0 <= label < num_labels:
             raise ValueError(
                 f"label {i} is {label!r}; labels must be ints in 0..{num_labels - 1} "
                 f"(num_labels={num_labels})"
             )
-    encoded = tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
+    if text_pairs is None:
+        encoded = tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
+        return TokenizedDataset(
+            {"input_ids": ids, "labels": label} for ids, label in zip(encoded, labels, strict=True)
+        )
+    encoded = tokenizer(texts, text_pairs, truncation=True, max_length=max_length)
     return TokenizedDataset(
-        {"input_ids": ids, "labels": label} for ids, label in zip(encoded, labels, strict=True)
+        {"input_ids": ids, "token_type_ids": types, "labels": label}
+        for ids, types, label in zip(
+            encoded["input_ids"], encoded["token_type_ids"], labels, strict=True
+        )
     )
 
 
@@ -168,6 +190,18 @@ def predict_logits(
         width = max(x.shape[1] for x in logits)
         logits = [torch.nn.functional.pad(x, (0, 0, 0, width - x.shape[1])) for x in logits]
     return torch.cat(logits)
+
+
+def predict_sorted(
+    model, dataset: TokenizedDataset, device, *, pad_token_id: int, batch_size: int = 128
+) -> torch.Tensor:
+    """Return one row of logits per example of `dataset`, in its order, for a sentence (or pair)
+    classifier; batches are sorted by length, so little of them is padding (notebook 09)."""
+    groups = sorted_batches(dataset.lengths(), batch_size)
+    batches = (pad_batch([dataset[i] for i in group], pad_token_id) for group in groups)
+    logits = predict_logits(model, batches, device)
+    order = torch.tensor([i for group in groups for i in group])
+    return logits[order.argsort()]
 
 
 def fine_tune(

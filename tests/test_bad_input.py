@@ -32,6 +32,7 @@ LABEL2ID = {"O": 0, "B-geo-loc": 1, "I-geo-loc": 2}
 OWN_FILES = Path(tempfile.mkdtemp(prefix="own-data-"))
 atexit.register(shutil.rmtree, OWN_FILES, ignore_errors=True)
 CSV = "text,label\n"
+PAIRS = "question,sentence,label\n"
 
 
 def own_file(name: str, content: str | bytes | None) -> Path:
@@ -77,7 +78,7 @@ CASES = [
     ("labels one string", lambda t: align.align_labels(ALIGNMENT, "O"), TypeError, "list of ints, one per word, got str"),
     ("B- without I-", lambda t: align.b_to_i_continuation(["O", "B-x"]), ValueError, "'B-x' has no matching 'I-x'"),
     # models and assets
-    ("unknown asset", lambda t: assets.get_asset("bert-large"), KeyError, "known assets: gpt2_bpe, minilm, movie_reviews, wnut16"),
+    ("unknown asset", lambda t: assets.get_asset("bert-large"), KeyError, "known assets: bigbench, gpt2_bpe, minilm, movie_reviews, wnut16"),
     ("empty model name", lambda t: models.model_name("  "), ValueError, "non-empty string or None"),
     ("model name not a str", lambda t: models.model_name(3), ValueError, "non-empty string or None, got 3"),
     ("missing model folder", lambda t: models.model_path("./no-such-folder"), models.ModelNotAvailableError, "does not exist; give an existing folder"),
@@ -121,6 +122,13 @@ CASES = [
     ("missing label column", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\n"), "text", "class"), DataFileError, r"no column 'class'.*--label-column"),
     ("empty text", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\n   ,y\n"), "text", "label"), DataFileError, r"a.csv, line 3: the text is empty or only whitespace"),
     ("missing text", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\n,y\n"), "text", "label"), DataFileError, r"line 3: the text is empty"),
+    # a learner's own sentence pairs (--text-pair-column, notebook 09)
+    ("misspelt pair column", lambda t: read_labelled(own_file("p.csv", PAIRS + "q,s,x\n"), "question", "label", "sentnce"), DataFileError, r"no column 'sentnce'; did you mean 'sentence'\?.*--text-pair-column NAME"),
+    ("empty second text", lambda t: read_labelled(own_file("p.csv", PAIRS + "q,s,x\nr,  ,y\n"), "question", "label", "sentence"), DataFileError, r"p.csv, line 3: the text is empty or only whitespace"),
+    ("missing second text", lambda t: read_labelled(own_file("p.csv", PAIRS + "q,s,x\nr,,y\n"), "question", "label", "sentence"), DataFileError, r"p.csv, line 3: the text is empty"),
+    ("pair column is the text column", lambda t: parse_args("--output-dir x --train-file p.csv --text-column q --text-pair-column q".split()), SystemExit, r"column 'q' is given twice \(--text-pair-column and --text-column\)"),
+    ("pair column is the label column", lambda t: parse_args("--output-dir x --train-file p.csv --text-pair-column label".split()), SystemExit, r"given twice \(--text-pair-column and --label-column\)"),
+    ("pair column for tagged words", lambda t: parse_args("--output-dir x --task token-classification --train-file p.conll --text-pair-column s".split()), SystemExit, r"--text-pair-column needs --train-file and the task text-classification"),
     ("row without a label", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb,y\nc,\n"), "text", "label"), DataFileError, r"line 4: no label; give every row one"),
     ("one class only", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb,x\n"), "text", "label"), DataFileError, r"every row has the label 'x'; a classifier needs examples of two or more"),
     ("numbers and names mixed", lambda t: read_labelled(own_file("a.csv", CSV + "a,1\nb,pos\n"), "text", "label"), DataFileError, r"line 3: label 'pos' mixes with labels like '1'"),

@@ -234,3 +234,54 @@ def test_word_tagged_conll_columns_train_a_tagger_scored_by_entities(runs):
 def test_token_classification_without_a_file_is_refused():
     with pytest.raises(SystemExit, match="token-classification needs --train-file"):
         parse_args("--output-dir x --task token-classification".split())
+
+
+def pairs_csv(folder, rows: int = 48, empty_row: int | None = None):
+    """A learner's file of sentence pairs: QNLI-style question/sentence rows of notebook 09."""
+    import csv
+
+    from bert_tutorial.pairs import QNLI_NAMES, qnli_pairs, squad_article_split
+
+    path = folder / ("pairs.csv" if empty_row is None else "pairs-empty.csv")
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["question", "sentence", "label"])
+        for i, pair in enumerate(qnli_pairs(squad_article_split()["train"])[:rows]):
+            second = "  " if i == empty_row else pair.text_pair
+            writer.writerow([pair.text, second, QNLI_NAMES[pair.label]])
+    return path
+
+
+def test_a_learners_pairs_train_a_cross_encoder_that_pipeline_reads_as_pairs(runs):
+    from transformers import pipeline
+
+    from bert_tutorial.own_data import read_labelled, split_validation
+
+    path = pairs_csv(runs)
+    summary = run_here(f"--output-dir pairs --train-file {path} --text-column question "
+                       "--text-pair-column sentence --batch-size 8 --no-progress", runs)
+    assert summary["classes"] == ["entailment", "not_entailment"]
+    _, validation = split_validation(*read_labelled(path, "question", "label", "sentence"), seed=0)
+    assert validation.column_names == ["text", "text_pair", "label"]
+    classify = pipeline("text-classification", model=str(runs / "pairs"), device="cpu")
+    inputs = [{"text": r["text"], "text_pair": r["text_pair"]} for r in validation]
+    predicted = [summary["classes"].index(r["label"]) for r in classify(inputs)]
+    hits = [p == label for p, label in zip(predicted, validation["label"], strict=True)]
+    # The run scored pairs: pipeline() agrees only if both read the second text.
+    assert sum(hits) / len(hits) == pytest.approx(summary["test_accuracy"])
+
+
+def test_bad_pair_columns_are_refused_with_the_line_or_the_flag(runs):
+    path = pairs_csv(runs, rows=8, empty_row=3)
+    with pytest.raises(SystemExit, match=r"pairs-empty.csv, line 5: the text is empty"):
+        run_here(f"--output-dir never --train-file {path} --text-column question "
+                 "--text-pair-column sentence", runs)
+    with pytest.raises(SystemExit, match=r"no column 'sentnce'; did you mean 'sentence'"):
+        run_here(f"--output-dir never --train-file {path} --text-column question "
+                 "--text-pair-column sentnce", runs)
+    with pytest.raises(SystemExit, match="column 'question' is given twice"):
+        parse_args(f"--output-dir x --train-file {path} --text-column question "
+                   "--text-pair-column question".split())
+    with pytest.raises(SystemExit, match="--text-pair-column needs --train-file"):
+        parse_args("--output-dir x --text-pair-column sentence".split())
+    assert not (runs / "never").exists()

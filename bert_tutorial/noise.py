@@ -1,0 +1,66 @@
+"""The noise floor under a comparison: a score's 95% interval, by bootstrap over the examples.
+
+Two models scored on the same examples are compared pair by pair (a paired bootstrap): each
+resample draws examples with replacement and takes both models' scores on the same draw, so
+what the examples share cancels out. Taught in notebook 09.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import bootstrap
+
+RESAMPLES = 2_000
+CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A score (or a difference of two) in points, with its 95% interval."""
+
+    value: float
+    low: float
+    high: float
+
+    def __str__(self) -> str:
+        return f"{self.value:.1f} (95% interval {self.low:.1f} to {self.high:.1f})"
+
+
+def _as_correct(correct: Sequence[bool], name: str) -> np.ndarray:
+    values = np.asarray(correct, dtype=float)
+    if values.ndim != 1 or len(values) < 2:
+        raise ValueError(f"{name} must be one right/wrong value per example (at least 2), "
+                         f"got shape {values.shape}")
+    return values
+
+
+def accuracy(correct: Sequence[bool], *, seed: int = 0) -> Estimate:
+    """Return the accuracy of `correct` (one bool per example) in points, with its interval."""
+    values = _as_correct(correct, "correct")
+    result = bootstrap((values,), np.mean, n_resamples=RESAMPLES, confidence_level=CONFIDENCE,
+                       method="percentile", rng=np.random.default_rng(seed))
+    low, high = result.confidence_interval
+    return Estimate(100 * values.mean(), 100 * low, 100 * high)
+
+
+def difference(correct_a: Sequence[bool], correct_b: Sequence[bool], *, seed: int = 0) -> Estimate:
+    """Return accuracy(a) - accuracy(b) in points on the same examples, by paired bootstrap."""
+    a, b = _as_correct(correct_a, "correct_a"), _as_correct(correct_b, "correct_b")
+    if len(a) != len(b):
+        raise ValueError(f"both models must be scored on the same examples: got {len(a)} and "
+                         f"{len(b)} results")
+    result = bootstrap((a, b), lambda x, y, axis: x.mean(axis) - y.mean(axis), paired=True,
+                       vectorized=True, n_resamples=RESAMPLES, confidence_level=CONFIDENCE,
+                       method="percentile", rng=np.random.default_rng(seed))
+    low, high = result.confidence_interval
+    return Estimate(100 * (a.mean() - b.mean()), 100 * low, 100 * high)
+
+
+def verdict(diff: Estimate) -> str:
+    """Return `diff` as "+1.2 points (95% interval -1.4 to +3.8): within noise" or "... : real"."""
+    inside = diff.low <= 0 <= diff.high
+    return (f"{diff.value:+.1f} points (95% interval {diff.low:+.1f} to {diff.high:+.1f}): "
+            f"{'within noise' if inside else 'beyond noise'}")
