@@ -7,6 +7,8 @@
 - `data`: the movie-review sentences and WNUT-16 tweets, with their fixed splits.
 - `pairs`: notebook 09's sentence pairs: QNLI-style pairs from SQuAD, VitaminC claims.
 - `noise`: a score's 95% interval and a paired difference's, by bootstrap (09).
+- `qa`: extractive question answering: windows, answer positions, best spans, SQuAD EM/F1 (for
+  notebook 10, not yet written).
 - `checks`: the one check of a learner's text input (a non-empty list of strings).
 - `align`: words <-> sub-tokens and word labels -> token labels (notebooks 01, 04).
 - `batching`: dynamic padding (`pad_batch`) and batches sorted or grouped by length.
