@@ -7,10 +7,12 @@
     accelerate launch --multi_gpu --num_processes 8 -m bert_tutorial.finetune --output-dir runs/gpus
 
 The loop is notebook 03's with Hugging Face Accelerate (taught in notebook 06): `prepare` wraps
-the model in DistributedDataParallel and gives each process its slice of every batch,
-`accelerator.backward` averages the gradients across processes, `gather_for_metrics` collects
-the predictions. `--batch-size` is the global batch (the recipe's 32), split evenly across the
-processes, so any number of processes takes the same steps. The output folder holds the model
+the model in DistributedDataParallel (whose backward hooks average the gradients across
+processes while `accelerator.backward` runs `loss.backward()`) and gives each process its slice
+of every batch, and `gather_for_metrics` collects the predictions. `--batch-size` is the
+global batch (the recipe's 32), split evenly across the processes, so any number of processes
+takes the same steps. `--text-pair-column` reads a second text per row as a sentence pair
+(notebook 09). The output folder holds the model
 and tokenizer (`from_pretrained` loads it), `run.json` (losses, accuracy, speed, which examples
 each process saw, a checksum of each process's weights) and `checkpoints/` for `--resume-from`.
 Without `--train-file` it trains notebook 03's classifier on the movie reviews; with one (CSV,

@@ -17,7 +17,7 @@ from bert_tutorial.assets import fetch
 SPLIT_SEED = 0
 SQUAD_TEST_ARTICLES = 10  # of SQuAD dev's 48; the other 38 are for training
 VITAMINC_TEST_PAIRS = 2_000
-QNLI_NAMES = ("not_entailment", "entailment")  # GLUE QNLI's label names, in its order
+QNLI_NAMES = ("not_entailment", "entailment")  # GLUE QNLI's names; GLUE numbers them 1, 0
 VITAMINC_NAMES = ("supports", "refutes", "not enough info")
 _VITAMINC_TARGETS = {"True": 0, "False": 1, "Neither": 2}
 # A sentence ends at . ! or ? (a closing quote or bracket may follow) before a space and a
