@@ -95,12 +95,15 @@ test-latest: assets ## Colab-like run: newest torch and transformers, package fr
 	build/latest-venv/bin/python scripts/run_notebooks.py --out build/latest --warnings \
 	  $(NOTEBOOKS)
 
-# COLAB_NOTEBOOKS= a few notebooks (.ci/run runs a part); COLAB_PYTHON= a Python 3.13 to use.
+# COLAB_NOTEBOOKS= a few notebooks and COLAB_UNIT= a pytest -k selection of the unit tests
+# (.ci/run runs a part); COLAB_PYTHON= a Python 3.13 to use.
 COLAB_NOTEBOOKS ?=
+COLAB_UNIT ?=
 COLAB_PYTHON ?=
 test-colab: $(STAMP) ## Colab's Python and pinned versions (colab-runtime.txt), package from a git tag; nbval
 	$(PY) scripts/test_colab.py $(if $(COLAB_PYTHON),--python $(COLAB_PYTHON)) \
-	  $(if $(COLAB_NOTEBOOKS),--notebooks $(COLAB_NOTEBOOKS))
+	  $(if $(COLAB_NOTEBOOKS),--notebooks $(COLAB_NOTEBOOKS)) \
+	  $(if $(COLAB_UNIT),--unit-filter "$(COLAB_UNIT)")
 
 bench: assets ## Measure everything; writes bench/results.{json,md,png}; fails on a missed target
 	$(PY) -m bench

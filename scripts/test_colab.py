@@ -10,6 +10,7 @@
 
 python scripts/test_colab.py                          # `make test-colab`: every notebook
 python scripts/test_colab.py --notebooks notebooks/01_tokenizer.ipynb   # a part (.ci/run)
+python scripts/test_colab.py --prepare                # step 1 only (.ci/run, beside make test)
 """
 
 from __future__ import annotations
@@ -117,9 +118,8 @@ def installed_versions(python: Path, names: list[str]) -> dict[str, str | None]:
     return {name: None if found[name] == "None" else found[name] for name in names}
 
 
-def make_environment(python: str, venv: Path) -> tuple[Path, bool]:
-    """Create (or reuse, if made from the same pins) the environment; return its python and
-    whether it is new (install times from a reused one are not a fresh runtime's)."""
+def make_environment(python: str, venv: Path) -> Path:
+    """Create (or reuse, if made from the same pins) the environment; return its python."""
     stamp = venv / ".colab-runtime.sha256"
     digest = hashlib.sha256(PINS.read_bytes() + " ".join(TOOLS).encode()).hexdigest()
     fresh = not (stamp.exists() and stamp.read_text() == digest)
@@ -132,7 +132,7 @@ def make_environment(python: str, venv: Path) -> tuple[Path, bool]:
         print(f"Colab's libraries installed in {time.perf_counter() - start:.0f} s")
         run(*pip, "-c", PINS, *TOOLS)
         stamp.write_text(digest)
-    return venv / "bin" / "python", fresh
+    return venv / "bin" / "python"
 
 
 def tagged_clone(dest: Path) -> str:
@@ -218,9 +218,18 @@ def main() -> int:
     parser.add_argument("--python", help="the Python to use (default: the version the pins name)")
     parser.add_argument("--notebooks", nargs="*", type=Path, help="default: every notebook")
     parser.add_argument("--no-unit", action="store_true", help="skip the unit tests")
+    parser.add_argument("--unit-filter", help="run only the unit tests pytest -k selects")
+    parser.add_argument(
+        "--prepare", action="store_true", help="only create Colab's environment, then stop"
+    )
     args = parser.parse_args()
     version = colab_python_version()
-    python, fresh = make_environment(find_python(version, args.python), BUILD / "venv")
+    python = make_environment(find_python(version, args.python), BUILD / "venv")
+    if args.prepare:
+        print(f"Colab's environment is ready: {python}")
+        return 0
+    # Install times count only where the package is not installed yet, as on a fresh runtime.
+    fresh = installed_versions(python, ["bert-tutorial"])["bert-tutorial"] is None
     repo = BUILD / "repo"
     installs = install_like_the_cells(python, tagged_clone(repo))
     check_pins_kept(python)
@@ -230,7 +239,8 @@ def main() -> int:
     unit = None
     if not args.no_unit:
         ignore = [f"--ignore={path}" for path in NOT_COLAB]
-        unit = subprocess.run([*pytest, *ignore, "tests"], cwd=repo).returncode
+        select = ["-k", args.unit_filter] if args.unit_filter else []
+        unit = subprocess.run([*pytest, *ignore, *select, "tests"], cwd=repo).returncode
     notebooks = [p.resolve() for p in args.notebooks] if args.notebooks else notebook_paths()
     report = BUILD / "nbval.xml"
     names = [str(p.relative_to(ROOT)) for p in notebooks]
