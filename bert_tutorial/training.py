@@ -6,6 +6,7 @@ tests check that the notebook's versions and these agree.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import torch
@@ -242,6 +243,24 @@ def fine_tune(
     return losses
 
 
+def batch_per_device(batch_size: int, device) -> int:
+    """Return each GPU's share of `batch_size`, so that Trainer's whole batch stays `batch_size`.
+
+    One process that sees several GPUs makes Trainer run `nn.DataParallel` over all of them, with
+    a whole batch of per_device_train_batch_size x the GPU count (Kaggle's two T4s, for one).
+    Launched processes (torchrun, accelerate launch) use one GPU each: their share is the batch.
+    """
+    launched = int(os.environ.get("LOCAL_RANK", -1)) != -1
+    gpus = torch.cuda.device_count() if torch.device(device).type == "cuda" and not launched else 1
+    if batch_size % max(gpus, 1):
+        raise ValueError(
+            f"a batch of {batch_size} does not split evenly over the {gpus} GPUs Trainer sees: "
+            f"choose a batch size that is a multiple of {gpus}, or show it one GPU by starting "
+            "Jupyter with CUDA_VISIBLE_DEVICES=0"
+        )
+    return batch_size // max(gpus, 1)
+
+
 def trainer_arguments(recipe, num_examples: int, output_dir, device, **changes):
     """Return transformers' `TrainingArguments` for a `recipes.Recipe`: this loop as arguments.
 
@@ -253,7 +272,7 @@ def trainer_arguments(recipe, num_examples: int, output_dir, device, **changes):
     num_training_steps = recipe.num_training_steps(num_examples)
     arguments = {
         "output_dir": str(output_dir),
-        "per_device_train_batch_size": recipe.batch_size,
+        "per_device_train_batch_size": batch_per_device(recipe.batch_size, device),
         "per_device_eval_batch_size": 128,
         "num_train_epochs": recipe.num_epochs,
         "learning_rate": recipe.lr,

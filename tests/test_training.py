@@ -9,6 +9,7 @@ from bert_tutorial.models import model_path
 from bert_tutorial.recipes import Recipe
 from bert_tutorial.setup import seed_everything
 from bert_tutorial.training import (
+    batch_per_device,
     fine_tune,
     make_batches,
     make_optimizer_and_scheduler,
@@ -16,6 +17,7 @@ from bert_tutorial.training import (
     tokenize_sentences,
     train_one_epoch,
     train_step,
+    trainer_arguments,
 )
 
 TEXTS = ["a joy to watch", "dull and lifeless", "one of the year's best", "a tedious mess"] * 2
@@ -143,3 +145,27 @@ def test_predict_logits_pads_token_logits_of_batches_of_different_widths(tokeniz
     alone = predict_logits(model, [pad_batch(features[2:], 0)], torch.device("cpu"))
     torch.testing.assert_close(logits[2, :4], alone[0], atol=1e-5, rtol=1e-4)
     assert torch.equal(logits[1:, 4:], torch.zeros(2, 4, 3))  # past its batch's width: zeros
+
+
+def test_trainer_keeps_the_recipes_batch_where_one_process_sees_two_gpus(monkeypatch, tmp_path):
+    from transformers import TrainingArguments
+
+    from bert_tutorial.recipes import SENTIMENT_RECIPE
+
+    monkeypatch.delenv("LOCAL_RANK", raising=False)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    args = trainer_arguments(SENTIMENT_RECIPE, 2000, tmp_path, "cuda")
+    # what TrainingArguments finds on such a runtime, where Trainer wraps nn.DataParallel
+    monkeypatch.setattr(TrainingArguments, "n_gpu", property(lambda self: 2))
+    assert args.per_device_train_batch_size == SENTIMENT_RECIPE.batch_size // 2
+    assert args.train_batch_size == SENTIMENT_RECIPE.batch_size
+
+
+def test_a_batch_is_split_only_over_the_gpus_of_one_process(monkeypatch):
+    monkeypatch.delenv("LOCAL_RANK", raising=False)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 3)
+    with pytest.raises(ValueError, match="multiple of 3.*CUDA_VISIBLE_DEVICES=0"):
+        batch_per_device(32, "cuda")
+    assert batch_per_device(32, "cpu") == 32
+    monkeypatch.setenv("LOCAL_RANK", "0")  # torchrun's processes hold one GPU each
+    assert batch_per_device(32, "cuda") == 32
