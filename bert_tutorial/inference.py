@@ -18,6 +18,8 @@ from pathlib import Path
 
 import torch
 
+from bert_tutorial.kernels import kernel_isa
+
 MIN_OPSET = 14  # the first opset with the ops BERT's attention exports to
 ONNX_INPUTS = ("input_ids", "attention_mask")
 CONFIG_KEY = "bert_tutorial.config_sha256"  # stored in the ONNX file: which model it came from
@@ -47,7 +49,7 @@ def cpu_has_int8_products() -> bool:
     slower than fp32 on an AVX2 CPU (notebook 07 times ten sentences to show it).
     """
     hardware = torch.cpu._is_vnni_supported() or torch.cpu._is_amx_tile_supported()
-    return bool(hardware and torch.backends.cpu.get_cpu_capability() == "AVX512")
+    return bool(hardware and kernel_isa() == "AVX512")
 
 
 def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:

@@ -14,13 +14,10 @@ from contextlib import nullcontext
 
 import torch
 
+from bert_tutorial.kernels import kernel_isa
+
 PRECISIONS = ("fp32", "bf16", "fp16")
 DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
-
-
-def _avx512_kernels() -> bool:
-    """Return True when PyTorch runs its AVX-512 kernels (not pinned: bert_tutorial.kernels)."""
-    return torch.backends.cpu.get_cpu_capability() == "AVX512"
 
 
 def cpu_has_bf16() -> bool:
@@ -30,7 +27,7 @@ def cpu_has_bf16() -> bool:
     a laptop without them: bf16 would be emulated.
     """
     flags = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
-    return bool(flags and _avx512_kernels())
+    return bool(flags and kernel_isa() == "AVX512")
 
 
 def cpu_has_amx() -> bool:
@@ -40,7 +37,7 @@ def cpu_has_amx() -> bool:
     bf16 products run several times fp32's; with AVX512-BF16 alone about twice, and whether
     training gains from that depends on the run (notebook 07).
     """
-    return bool(torch.cpu._is_amx_tile_supported() and _avx512_kernels())
+    return bool(torch.cpu._is_amx_tile_supported() and kernel_isa() == "AVX512")
 
 
 def cuda_has_native_bf16() -> bool:
