@@ -58,6 +58,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if b > a]
 
 
+def answer_sentence(spans: list[tuple[int, int]], qa: dict) -> int | None:
+    """Return which of `spans` holds `qa`'s first answer; None where it crosses a boundary."""
+    answer = qa["answers"][0]
+    start, end = answer["answer_start"], answer["answer_start"] + len(answer["text"])
+    return next((i for i, (a, b) in enumerate(spans) if a <= start and end <= b), None)
+
+
 def qnli_pairs(
     articles: list[dict], seed: int = SPLIT_SEED, questions: int | None = None
 ) -> list[Pair]:
@@ -77,14 +84,11 @@ def qnli_pairs(
             if len(spans) < 2:
                 continue
             for qa in paragraph["qas"]:
-                answer = qa["answers"][0]
-                start = answer["answer_start"]
-                end = start + len(answer["text"])
-                holding = [i for i, (a, b) in enumerate(spans) if a <= start and end <= b]
-                if not holding:
+                holding = answer_sentence(spans, qa)
+                if holding is None:
                     continue
-                other = rng.choice([i for i in range(len(spans)) if i != holding[0]])
-                for index, label in ((holding[0], 1), (other, 0)):
+                other = rng.choice([i for i in range(len(spans)) if i != holding])
+                for index, label in ((holding, 1), (other, 0)):
                     a, b = spans[index]
                     pairs.append(Pair(qa["question"], context[a:b], label, article["title"]))
     if questions is not None:

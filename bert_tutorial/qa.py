@@ -71,12 +71,16 @@ def tokenize_windows(
 ) -> list[dict]:
     """Return one feature per window: ids, segment ids, the example's index, passage offsets,
     and the answer's token positions (`start_positions`, `end_positions`)."""
+    if not examples:
+        raise ValueError("no examples to tokenize: pass at least one QAExample")
     room = max_length - 3  # [CLS], [SEP], [SEP]
-    for i, example in enumerate(examples):
+    questions = [e.question for e in examples]
+    question_ids = tokenizer(questions, add_special_tokens=False)["input_ids"]
+    for i, (example, ids) in enumerate(zip(examples, question_ids, strict=True)):
         if not example.question.strip() or not example.context.strip():
             raise ValueError(f"example {i} ({example.id}) has an empty question or passage; "
                              "give it text or leave it out")
-        question_tokens = len(tokenizer(example.question, add_special_tokens=False)["input_ids"])
+        question_tokens = len(ids)
         if room - question_tokens <= stride:
             raise ValueError(
                 f"example {i}: the question takes {question_tokens} of max_length={max_length} "
@@ -90,7 +94,7 @@ def tokenize_windows(
                 f"character {example.answer_start} of its passage; fix answer_start"
             )
     encoded = tokenizer(
-        [e.question for e in examples], [e.context for e in examples],
+        questions, [e.context for e in examples],
         truncation="only_second", max_length=max_length, stride=stride,
         return_overflowing_tokens=True, return_offsets_mapping=True,
     )

@@ -14,6 +14,18 @@ def test_sentence_spans_cover_the_text_in_order():
     assert pairs.sentence_spans("One sentence only  ") == [(0, 17)]
 
 
+def test_the_answer_sentence_holds_the_whole_answer_or_is_none():
+    text = "Paris is in France. Its river is the Seine."
+    spans = pairs.sentence_spans(text)
+
+    def qa(answer):
+        return {"answers": [{"text": answer, "answer_start": text.index(answer)}]}
+
+    assert pairs.answer_sentence(spans, qa("France")) == 0
+    assert pairs.answer_sentence(spans, qa("the Seine")) == 1
+    assert pairs.answer_sentence(spans, qa("France. Its river")) is None  # crosses the boundary
+
+
 def test_squad_split_is_by_article_fixed_and_complete():
     split = pairs.squad_article_split()
     assert [len(split["train"]), len(split["test"])] == [38, 10]

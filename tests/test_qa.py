@@ -97,3 +97,5 @@ def test_bad_examples_are_refused_with_the_fix(tokenizer, examples):
         qa.tokenize_windows([dataclasses.replace(example, answer_start=3)], tokenizer)
     with pytest.raises(ValueError, match="leaving .* not more than stride=128; raise max_length"):
         qa.tokenize_windows([example], tokenizer, max_length=128, stride=128)
+    with pytest.raises(ValueError, match="no examples to tokenize"):
+        qa.tokenize_windows([], tokenizer)
