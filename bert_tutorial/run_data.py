@@ -116,11 +116,27 @@ def tagged_data(args: argparse.Namespace, tokenizer, max_length: int, say=print)
                          "them, or add examples of them to the train file")
     label2id = {tag: i for i, tag in enumerate(names)}
     train, scored = train[: args.max_examples], scored[: args.eval_examples]
-    train_data = encode_tagged(train, tokenizer, label2id, max_length=max_length).dataset
+    encoded_train = encode_tagged(train, tokenizer, label2id, max_length=max_length)
+    say_words_cut(encoded_train.alignments, max_length, say)
+    train_data = encoded_train.dataset
     if not scored:
         return RunData(train_data, [], names, name)
     encoded = encode_tagged(scored, tokenizer, label2id, max_length=max_length)
     return RunData(train_data, encoded.dataset, names, name, tagged_test=(encoded, scored))
+
+
+def say_words_cut(alignments, max_length: int, say=print) -> None:
+    """Say how many training words lie past the token window, so are never trained on."""
+    cut = [a for a in alignments if a.truncated]
+    if not cut:
+        return
+    # a word keeps its label while its first sub-token is kept
+    lost = sum(len(a.words) - 1 - max((w for w in a.token_to_word if w is not None), default=-1)
+               for a in cut)
+    total = sum(len(a.words) for a in alignments)
+    say(f"finetune: {lost} of {total} training words are past the {max_length}-token window "
+        f"of their sentence ({len(cut)} sentences cut) and never trained on; split long "
+        "sentences (in CoNLL columns, a blank line ends a sentence)")
 
 
 def entity_f1(model, data: RunData, device, pad_token_id: int) -> float:

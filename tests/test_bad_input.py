@@ -4,9 +4,12 @@ is the specification. Everywhere else the package lets torch and transformers re
 """
 
 import atexit
+import gzip
+import json
 import shutil
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -33,6 +36,8 @@ OWN_FILES = Path(tempfile.mkdtemp(prefix="own-data-"))
 atexit.register(shutil.rmtree, OWN_FILES, ignore_errors=True)
 CSV = "text,label\n"
 PAIRS = "question,sentence,label\n"
+# a row on each of lines 2 to 5 ("[", then 4 lines each), the empty text on line 15
+PRETTY_JSON = json.dumps([{"text": "a", "label": "x"}] * 3 + [{"text": "", "label": "y"}], indent=2)
 
 
 def own_file(name: str, content: str | bytes | None) -> Path:
@@ -41,6 +46,12 @@ def own_file(name: str, content: str | bytes | None) -> Path:
     if content is not None:
         path.write_bytes(content.encode() if isinstance(content, str) else content)
     return path
+
+
+def unreadable(path: Path):
+    """Read `path` as a user without read access would (the tests run as root, who may read it)."""
+    with mock.patch.object(Path, "open", side_effect=PermissionError(13, "Permission denied")):
+        return read_labelled(path, "text", "label")
 
 
 def without_mask_token(tokenizer):
@@ -130,15 +141,38 @@ CASES = [
     ("pair column is the label column", lambda t: parse_args("--output-dir x --train-file p.csv --text-pair-column label".split()), SystemExit, r"given twice \(--text-pair-column and --label-column\)"),
     ("pair column for tagged words", lambda t: parse_args("--output-dir x --task token-classification --train-file p.conll --text-pair-column s".split()), SystemExit, r"--text-pair-column needs --train-file and the task text-classification"),
     ("row without a label", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb,y\nc,\n"), "text", "label"), DataFileError, r"line 4: no label; give every row one"),
+    ("label nan", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb,nan\nc,y\n"), "text", "label"), DataFileError, r"a.csv, line 3: label 'nan' is how pandas and Python write a missing value, not a class"),
+    ("label None", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb,y\nc,None\n"), "text", "label"), DataFileError, r"line 4: label 'None' is how pandas and Python write a missing value"),
+    ("label of invisible characters", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb,\u200b\n"), "text", "label"), DataFileError, r"a.csv, line 3: no label"),
+    ("label with a zero-width space", lambda t: read_labelled(own_file("a.csv", CSV + "a,pos\nb,neg\nc,pos\u200b\n"), "text", "label"), DataFileError, r"lines 2 and 4: labels 'pos' and 'pos\\u200b' print alike .*write both as 'pos'"),
+    ("label in NFC and NFD", lambda t: read_labelled(own_file("a.csv", CSV + "a,caf\u00e9\nb,cafe\u0301\nc,th\u00e9\n"), "text", "label"), DataFileError, r"lines 2 and 3: labels 'caf\\xe9' and 'cafe\\u0301' print alike"),
     ("one class only", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb,x\n"), "text", "label"), DataFileError, r"every row has the label 'x'; a classifier needs examples of two or more"),
     ("numbers and names mixed", lambda t: read_labelled(own_file("a.csv", CSV + "a,1\nb,pos\n"), "text", "label"), DataFileError, r"line 3: label 'pos' mixes with labels like '1'"),
     ("mixed in JSON Lines", lambda t: read_labelled(own_file("a.jsonl", '{"t": "a", "y": 1}\n{"t": "b", "y": "pos"}\n'), "t", "y"), DataFileError, "mixes numbers and strings"),
     ("decimal labels", lambda t: read_labelled(own_file("a.csv", CSV + "a,1\nb,1.5\n"), "text", "label"), DataFileError, r"line 3: label '1.5' is a decimal number"),
+    ("NaN label from json.dumps", lambda t: read_labelled(own_file("a.jsonl", '{"t": "a", "y": 1}\n{"t": "b", "y": NaN}\n{"t": "c", "y": 0}\n'), "t", "y"), DataFileError, r"a.jsonl, line 2: label NaN is how json.dumps writes a missing value"),
     ("decimal labels in JSON Lines", lambda t: read_labelled(own_file("a.jsonl", '{"t": "a", "y": 0.5}\n{"t": "b", "y": 1.5}\n'), "t", "y"), DataFileError, "holds decimal numbers"),
     ("numbers as text", lambda t: read_labelled(own_file("a.csv", CSV + "1,x\n2,y\n"), "text", "label"), DataFileError, r"column 'text' holds int64, not text"),
     ("ragged CSV row", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb, c,y\n"), "text", "label"), DataFileError, r"line 3: 3 fields but the header has 2; a text that holds ',' needs quotes"),
     ("unquoted comma in every row", lambda t: read_labelled(own_file("a.csv", CSV + "good, fine,x\ndull, slow,y\n"), "text", "label"), DataFileError, r"line 2: 3 fields but the header has 2"),
     ("a row after a quoted newline", lambda t: read_labelled(own_file("a.csv", CSV + '"two\nlines",x\nb,\n'), "text", "label"), DataFileError, r"a.csv, line 4: no label"),
+    ("empty text in a one-line JSON list", lambda t: read_labelled(own_file("a.json", '[{"text": "a", "label": "x"}, {"text": " ", "label": "y"}]'), "text", "label"), DataFileError, r"a.json, line 1: the text is empty"),
+    ("empty text in an indented JSON list", lambda t: read_labelled(own_file("a.json", PRETTY_JSON), "text", "label"), DataFileError, r"a.json, line 15: the text is empty"),
+    ("text of invisible characters", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\n\u200b\u200b,y\n"), "text", "label"), DataFileError, r"a.csv, line 3: the text is empty or only whitespace"),
+    ("text over the csv module's field limit", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\n" + "w" * 140_000 + ",y\n"), "text", "label"), DataFileError, r"a.csv, line 3: the text is 140,000 characters long, more than 131,072; if a quote .* left open .*shorten it"),
+    ("file the user may not read", lambda t: unreadable(own_file("a.csv", CSV + "a,x\nb,y\n")), DataFileError, r"a.csv: cannot be read \(Permission denied\); make it readable \(chmod u\+r"),
+    ("folder given as the file", lambda t: read_labelled(own_file("a.csv", CSV).parent, "text", "label"), DataFileError, r"a folder, not a file; give the path of a .csv, .tsv or .jsonl file"),
+    ("header names a column twice", lambda t: read_labelled(own_file("a.csv", "text,label,label\na,x,y\nb,y,x\n"), "text", "label"), DataFileError, r"a.csv, line 1: the header names column 'label' twice \(the second would be read as 'label.1'\)"),
+    ("header again inside the data", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb,y\ntext,label\nc,x\n"), "text", "label"), DataFileError, r"a.csv, line 4: the header again \(files joined with cat\?\)"),
+    ("quote left open swallows rows", lambda t: read_labelled(own_file("a.csv", CSV + 'a,neg\n"great film,pos\nok film,neg\nfine" movie,pos\nd,neg\n'), "text", "label"), DataFileError, r'a.csv, line 3: a quote \(\"\) opens a text that runs on to line 5, swallowing the rows between; close the quote'),
+    ("quote never closed", lambda t: read_labelled(own_file("a.csv", CSV + 'a,x\n"never closed,y\nb,x\nc,y\n'), "text", "label"), DataFileError, r"a.csv, line 3: a quote .* runs on to line 5"),
+    ("quote never closed after row 1000", lambda t: read_labelled(own_file("a.csv", CSV + "".join(f"r{i},{'xy'[i % 2]}\n" for i in range(1500)) + '"never closed,y\nb,x\n'), "text", "label"), DataFileError, r"a.csv, line 1502: a quote .* runs on to the end of the file"),
+    ("JSON Lines line that is an array", lambda t: read_labelled(own_file("a.jsonl", '{"t": "a", "y": "x"}\n["b", "y"]\n'), "t", "y"), DataFileError, r"a.jsonl, line 2: an array, not a JSON object; give one object per line"),
+    ("JSON Lines line that is a string", lambda t: read_labelled(own_file("a.jsonl", '{"t": "a", "y": "x"}\n"b"\n'), "t", "y"), DataFileError, r"a.jsonl, line 2: a string, not a JSON object"),
+    ("Python dicts written with str()", lambda t: read_labelled(own_file("a.jsonl", "{'t': 'a', 'y': 'x'}\n{'t': 'b', 'y': 'y'}\n"), "t", "y"), DataFileError, r"a.jsonl, line 1: a Python dict written with str\(\), not JSON; write each row with json.dumps\(row\)"),
+    ("one JSON object holding the rows", lambda t: read_labelled(own_file("a.json", '{"data": [{"t": "a", "y": "x"}, {"t": "b", "y": "y"}]}'), "t", "y"), DataFileError, r"a.json: one JSON object whose 'data' holds a list, not rows"),
+    ("backslash-escaped quotes", lambda t: read_labelled(own_file("a.csv", CSV + 'a,x\n"He said \\"hi\\" to me",y\n'), "text", "label"), DataFileError, r'a.csv, line 3: a quote written \\" \(with a backslash\), which CSV does not read as a quote; write a quote inside a quoted text twice \(""\)'),
+    ("no header line", lambda t: read_labelled(own_file("a.csv", "good film,pos\nbad film,neg\nfine,pos\n"), "text", "label"), DataFileError, r"no column 'text'; the first line, 'good film,pos', reads as a row, not a header: add a first line naming the columns"),
     ("JSON Lines with blank lines", lambda t: read_labelled(own_file("a.jsonl", '{"t": "a", "y": "x"}\n\n{"t": " ", "y": "y"}\n'), "t", "y"), DataFileError, r"a.jsonl, line 3: the text is empty"),
     ("header only", lambda t: read_labelled(own_file("a.csv", CSV), "text", "label"), DataFileError, "no rows below the header; add the labelled sentences"),
     ("validation file with a header only", lambda t: read_split(own_file("valid.csv", CSV), "text", "label", ["x", "y"]), DataFileError, "valid.csv: no rows below the header"),
@@ -148,13 +182,21 @@ CASES = [
     ("classes that differ in case", lambda t: read_labelled(own_file("a.csv", CSV + "a,Positive\nb,positive\nc,negative\n"), "text", "label"), DataFileError, r"labels 'Positive' and 'positive' differ only in case"),
     ("cp1252 file", lambda t: read_labelled(own_file("a.csv", (CSV + "caf\u00e9,x\nb,y\n").encode("cp1252")), "text", "label"), DataFileError, r"line 2: not UTF-8; it reads as Windows-1252 \(cp1252\): convert it with iconv -f cp1252"),
     ("UTF-16 file", lambda t: read_labelled(own_file("a.csv", (CSV + "a,x\n").encode("utf-16")), "text", "label"), DataFileError, "the file is UTF-16; save it as UTF-8"),
-    ("UTF-16 without a byte-order mark", lambda t: read_labelled(own_file("a.csv", (CSV + "caf\u00e9,x\n").encode("utf-16-le")), "text", "label"), DataFileError, "the file is UTF-16; save it as UTF-8"),
+    ("UTF-16 without a byte-order mark", lambda t: read_labelled(own_file("a.csv", (CSV + "caf\u00e9,x\n").encode("utf-16-le")), "text", "label"), DataFileError, "the file is UTF-16; save it as UTF-8 .*iconv -f utf-16le"),
+    ("UTF-16 big-endian without a byte-order mark", lambda t: read_labelled(own_file("a.csv", (CSV + "a,x\n").encode("utf-16-be")), "text", "label"), DataFileError, "the file is UTF-16; save it as UTF-8 .*iconv -f utf-16be"),
+    ("gzip file named .csv", lambda t: read_labelled(own_file("a.csv", gzip.compress((CSV + "a,x\n").encode())), "text", "label"), DataFileError, r"a.csv: the file is gzip-compressed, not text; unpack it first \(gunzip -k a.csv\)"),
+    ("xlsx workbook named .csv", lambda t: read_labelled(own_file("a.csv", b"PK\x03\x04" + bytes(60)), "text", "label"), DataFileError, r"a zip archive \(an .xlsx workbook is one\), not text; open it in the spreadsheet and save it as CSV UTF-8"),
+    ("a stray zero byte", lambda t: read_labelled(own_file("a.csv", CSV + "a,x\nb\x00c,y\n"), "text", "label"), DataFileError, r"a.csv, line 3: a zero byte \(NUL\), which no text holds; remove it \(e.g. tr -d"),
+    ("one cp1252 line in a UTF-8 file", lambda t: read_labelled(own_file("a.csv", (CSV + "caf\u00e9,x\n").encode() + "na\u00efve,y\n".encode("cp1252") + "s\u00fc\u00df,x\n".encode()), "text", "label"), DataFileError, r"a.csv, line 3: not UTF-8 but Windows-1252 \(cp1252\), while 2 other lines are UTF-8: converting the whole file would garble those; .*utf8_copy\('.*a.csv'\)"),
     ("class with one example to split", lambda t: split_validation(*read_labelled(own_file("a.csv", CSV + "a,x\nb,x\nc,y\n"), "text", "label")), DataFileError, r"class 'y' has one example, too few to split off a validation set; .*--validation-file"),
+    ("test file without labels", lambda t: read_split(own_file("test.csv", "text\na\nb\n"), "text", "label", ["x", "y"]), DataFileError, r"test.csv: no column 'label', only the texts; .*add the labels, or leave out this file"),
     ("test label training never saw", lambda t: read_split(own_file("test.csv", CSV + "a,bug\nb,praise\n"), "text", "label", ["bug", "feature"]), DataFileError, r"test.csv, line 3: label 'praise' is not in the training file \(its classes: bug, feature\)"),
     ("no examples to train on", lambda t: parse_args(["--output-dir", "x", "--max-examples", "0"]), SystemExit, r"--max-examples 0: give 1 or more"),
     ("more processes than examples", lambda t: check_arguments(parse_args(["--output-dir", "x", "--batch-size", "2"]), num_processes=2, num_examples=1), SystemExit, r"1 training examples for 2 processes.*fewer processes"),
     # a learner's word-tagged sentences (--task token-classification)
     ("words and tags of different lengths", lambda t: read_tagged(own_file("a.jsonl", '{"words": ["a", "b"], "tags": ["O"]}\n')), DataFileError, r"a.jsonl, line 1: 2 words but 1 tags; give one tag per word"),
+    ("a number among the words", lambda t: read_tagged(own_file("a.jsonl", '{"words": ["a", 3], "tags": ["O", "B-x"]}\n')), DataFileError, r"a.jsonl, line 1: words\[1\] is 3 \(int\), not a string; write it in quotes"),
+    ("words one string", lambda t: read_tagged(own_file("a.jsonl", '{"words": "a b", "tags": ["O", "B-x"]}\n')), DataFileError, r"line 1: 'words' is 'a b', not a list"),
     ("JSON Lines without the keys", lambda t: read_tagged(own_file("a.jsonl", '{"tokens": ["a"], "tags": ["O"]}\n')), DataFileError, r"line 1: expected an object with lists 'words' and 'tags'"),
     ("CoNLL line without a tag", lambda t: read_tagged(own_file("a.conll", "a O\nb\n")), DataFileError, r"line 2: expected a word and a tag, got 'b'"),
     ("tags not BIO", lambda t: read_tagged(own_file("a.conll", "a O\n\nb PER\n")), DataFileError, r"a.conll, sentence at line 3: tag 0 is 'PER'; BIO tags"),

@@ -25,6 +25,9 @@ def test_tsv_and_json_lines_with_number_labels(tmp_path):
     assert names == ["1", "2", "10"] and dataset["label"] == [2, 1, 0]  # numeric order
     jsonl = write(tmp_path, "a.jsonl", '{"t": "good", "y": "pos"}\n{"t": "bad", "y": "neg"}\n')
     assert read_labelled(jsonl, "t", "y")[1] == ["neg", "pos"]
+    signed = write(tmp_path, "b.csv", "text,label\ngood,+1\nbad,-1\n")  # not names and numbers
+    dataset, names = read_labelled(signed, "text", "label")
+    assert names == ["-1", "+1"] and dataset["label"] == [1, 0]
 
 
 def test_a_byte_order_mark_is_fine(tmp_path):
@@ -64,11 +67,12 @@ def test_a_small_file_of_many_classes_still_gets_one_validation_row_per_class(tm
 
 
 def test_cells_are_read_as_written(tmp_path):
-    # pandas would read NA, null and None as missing, and True as a boolean.
-    rows = "NA,None\nnull,NA\nNone,True\nok,False\n"
+    # pandas would read NA, null and None as missing, and True as a boolean. (A label None or
+    # nan is refused as a missing value: the table in tests/test_bad_input.py.)
+    rows = "NA,null\nnull,NA\nNone,True\nok,False\n"
     dataset, names = read_labelled(write(tmp_path, "a.csv", CSV + rows), "text", "label")
     assert dataset["text"] == ["NA", "null", "None", "ok"]
-    assert names == ["False", "NA", "None", "True"] and dataset["label"] == [2, 1, 3, 0]
+    assert names == ["False", "NA", "True", "null"] and dataset["label"] == [3, 1, 2, 0]
 
 
 def test_tokenized_rows_batch_like_a_tokenized_dataset(tmp_path, tokenizer):
@@ -108,3 +112,54 @@ def test_conll_2003_files_read_their_last_column_and_skip_document_markers(tmp_p
     sentences, _ = read_tagged(write(tmp_path, "eng.train", conll))
     assert [(s.words, s.tags) for s in sentences] == [
         (("EU", "rejects"), ("B-ORG", "O")), (("Peter",), ("B-PER",))]
+
+
+def test_a_file_name_is_a_path_not_a_pattern(tmp_path):
+    # datasets globs data_files: unescaped, "reviews [v2].csv" matches "reviews v.csv" instead
+    write(tmp_path, "reviews v.csv", CSV + "wrong,p\nfile,q\n")
+    path = write(tmp_path, "reviews [v2].csv", CSV + "right,x\nfile,y\n")
+    assert read_labelled(path, "text", "label")[0]["text"] == ["right", "file"]
+    write(tmp_path, "aXbY.csv", CSV + "wrong,p\nfile,q\n")
+    path = write(tmp_path, "a*b?.csv", CSV + "stars,x\nkept,y\n")
+    assert read_labelled(path, "text", "label")[0]["text"] == ["stars", "kept"]
+
+
+def test_labels_are_compared_in_nfc_without_invisible_characters(tmp_path):
+    from bert_tutorial.own_data import read_split
+
+    rows = CSV + "a,caf\u00e9\u200b\nb,th\u00e9\u200b\n"  # every label with a zero-width space
+    dataset, names = read_labelled(write(tmp_path, "a.csv", rows), "text", "label")
+    assert names == ["caf\u00e9", "th\u00e9"]
+    mac = write(tmp_path, "valid.csv", CSV + "c,the\u0301\nd,cafe\u0301\n")  # NFD, as Macs write
+    assert read_split(mac, "text", "label", names)["label"] == [1, 0]
+
+
+def test_a_quoted_text_over_several_lines_still_reads(tmp_path):
+    path = write(tmp_path, "a.csv", CSV + '"first, part\nsecond part",pos\nb,neg\n')
+    assert read_labelled(path, "text", "label")[0]["text"] == ["first, part\nsecond part", "b"]
+
+
+def test_utf8_copy_converts_only_the_lines_that_are_not_utf8(tmp_path):
+    from bert_tutorial.own_data import utf8_copy
+
+    mixed = "caf\u00e9\n".encode() + "na\u00efve\n".encode("cp1252") + "s\u00fc\u00df\n".encode()
+    fixed = utf8_copy(write(tmp_path, "a.csv", mixed))
+    assert fixed.name == "utf8-a.csv"
+    assert fixed.read_text(encoding="utf-8") == "caf\u00e9\nna\u00efve\ns\u00fc\u00df\n"
+
+
+def test_tagged_words_past_the_token_window_are_counted_and_said(tmp_path, tokenizer):
+    from bert_tutorial.finetune import parse_args
+    from bert_tutorial.run_data import read_run_data
+
+    # a CoNLL file without blank lines: one "sentence" of 300 one-token words; [CLS], 126
+    # words and [SEP] fill the 128 tokens, so 174 words are never trained on
+    long = "".join(f"film {'B-x' if i % 10 == 0 else 'O'}\n" for i in range(300))
+    train, valid = write(tmp_path, "a.conll", long), write(tmp_path, "b.conll", "Paris B-x\n")
+    args = parse_args(["--output-dir", "x", "--task", "token-classification", "--train-file",
+                       str(train), "--validation-file", str(valid)])
+    said = []
+    read_run_data(args, tokenizer, 128, say=said.append)
+    assert said == ["finetune: 174 of 300 training words are past the 128-token window of their "
+                    "sentence (1 sentences cut) and never trained on; split long sentences (in "
+                    "CoNLL columns, a blank line ends a sentence)"]
