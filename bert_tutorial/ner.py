@@ -41,6 +41,33 @@ def tag_names(sentences: Sequence[TaggedSentence]) -> list[str]:
     return [FALLBACK_TAG] + [f"{prefix}-{name}" for name in types for prefix in ("B", "I")]
 
 
+def split_to_window(
+    sentences: Sequence[TaggedSentence], tokenizer, max_length: int = 128
+) -> tuple[list[TaggedSentence], int]:
+    """Cut each sentence whose words take more than `max_length` tokens ([CLS] and [SEP]
+    included) between words into consecutive pieces that fit; return them and how many were cut.
+
+    Truncation would drop every word past the window from training without a word.
+    """
+    room, pieces, cut = max_length - 2, [], 0
+    for sentence in sentences:
+        words = list(sentence.words)
+        lengths = [len(ids) for ids in tokenizer(words, add_special_tokens=False)["input_ids"]
+                   ] if words else []  # fmt: skip
+        if sum(lengths) <= room:
+            pieces.append(sentence)
+            continue
+        cut += 1
+        start = used = 0
+        for i, length in enumerate(lengths):
+            if used + length > room and i > start:  # a single word past `room` stays whole
+                pieces.append(TaggedSentence(sentence.words[start:i], sentence.tags[start:i]))
+                start, used = i, 0
+            used += length
+        pieces.append(TaggedSentence(sentence.words[start:], sentence.tags[start:]))
+    return pieces, cut
+
+
 def encode_tagged(
     sentences: Sequence[TaggedSentence],
     tokenizer,

@@ -80,7 +80,7 @@ def tagged_data(args: argparse.Namespace, tokenizer, max_length: int, say=print)
     """Return a learner's word-tagged sentences: training rows as token batches, the scored
     ones also encoded with their word alignments (entity F1 is counted on words)."""
     from bert_tutorial import own_data
-    from bert_tutorial.ner import encode_tagged, tag_names
+    from bert_tutorial.ner import encode_tagged, split_to_window, tag_names
 
     keys = (args.text_column, args.label_column)
     try:
@@ -116,6 +116,11 @@ def tagged_data(args: argparse.Namespace, tokenizer, max_length: int, say=print)
                          "them, or add examples of them to the train file")
     label2id = {tag: i for i, tag in enumerate(names)}
     train, scored = train[: args.max_examples], scored[: args.eval_examples]
+    train, cut = split_to_window(train, tokenizer, max_length)
+    if cut:
+        say(f"finetune: {cut} training sentence{'s' * (cut > 1)} longer than the {max_length}-"
+            "token window, each cut between words into pieces that fit, so that every word is "
+            "trained on (in CoNLL columns, a blank line ends a sentence)")
     encoded_train = encode_tagged(train, tokenizer, label2id, max_length=max_length)
     say_words_cut(encoded_train.alignments, max_length, say)
     train_data = encoded_train.dataset
@@ -135,8 +140,8 @@ def say_words_cut(alignments, max_length: int, say=print) -> None:
                for a in cut)
     total = sum(len(a.words) for a in alignments)
     say(f"finetune: {lost} of {total} training words are past the {max_length}-token window "
-        f"of their sentence ({len(cut)} sentences cut) and never trained on; split long "
-        "sentences (in CoNLL columns, a blank line ends a sentence)")
+        f"of their sentence ({len(cut)} sentences cut) and never trained on; a word of more "
+        f"tokens than the window is cut within itself: check those words")
 
 
 def entity_f1(model, data: RunData, device, pad_token_id: int) -> float:

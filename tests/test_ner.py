@@ -6,7 +6,13 @@ from bert_tutorial.align import IGNORE_INDEX
 from bert_tutorial.data import TaggedSentence, read_wnut16
 from bert_tutorial.modeling import BertTokenClassifier
 from bert_tutorial.models import model_path
-from bert_tutorial.ner import encode_tagged, entities, predict_word_tags, tag_names
+from bert_tutorial.ner import (
+    encode_tagged,
+    entities,
+    predict_word_tags,
+    split_to_window,
+    tag_names,
+)
 
 NAMES = ["O", "B-person", "I-person", "B-geo-loc", "I-geo-loc"]
 LABEL2ID = {name: i for i, name in enumerate(NAMES)}
@@ -86,3 +92,16 @@ def test_entities_reads_bio_spans():
         ("person", "Barack Obama"),
         ("other", "home"),
     ]
+
+
+def test_long_sentences_are_cut_between_words_and_short_ones_kept(tokenizer):
+    short = TaggedSentence(("Paris", "rocks"), ("B-geo-loc", "O"))
+    # "unbelievably" takes 5 tokens: 2 fit a window of 14 ([CLS], 12, [SEP]); 40 x's take 20
+    long = TaggedSentence(("unbelievably",) * 5 + ("", "x" * 40), ("O",) * 7)
+    pieces, cut = split_to_window([short, long], tokenizer, max_length=14)
+    assert cut == 1 and pieces[0] == short
+    # the empty word costs no token; a word longer than the window stays whole, alone
+    assert [len(p.words) for p in pieces[1:]] == [2, 2, 2, 1]
+    assert sum((p.words for p in pieces[1:]), ()) == long.words
+    assert all(len(encode_tagged([p], tokenizer, {"O": 0}, max_length=14).dataset[0]["input_ids"])
+               <= 14 for p in pieces[1:])

@@ -148,18 +148,23 @@ def test_utf8_copy_converts_only_the_lines_that_are_not_utf8(tmp_path):
     assert fixed.read_text(encoding="utf-8") == "caf\u00e9\nna\u00efve\ns\u00fc\u00df\n"
 
 
-def test_tagged_words_past_the_token_window_are_counted_and_said(tmp_path, tokenizer):
+def test_a_tagged_sentence_longer_than_the_window_is_cut_between_words_and_said(tmp_path,
+                                                                               tokenizer):
     from bert_tutorial.finetune import parse_args
     from bert_tutorial.run_data import read_run_data
 
     # a CoNLL file without blank lines: one "sentence" of 300 one-token words; [CLS], 126
-    # words and [SEP] fill the 128 tokens, so 174 words are never trained on
+    # words and [SEP] fill 128 tokens, so truncation would never train on 174 of them
     long = "".join(f"film {'B-x' if i % 10 == 0 else 'O'}\n" for i in range(300))
     train, valid = write(tmp_path, "a.conll", long), write(tmp_path, "b.conll", "Paris B-x\n")
     args = parse_args(["--output-dir", "x", "--task", "token-classification", "--train-file",
                        str(train), "--validation-file", str(valid)])
     said = []
-    read_run_data(args, tokenizer, 128, say=said.append)
-    assert said == ["finetune: 174 of 300 training words are past the 128-token window of their "
-                    "sentence (1 sentences cut) and never trained on; split long sentences (in "
+    data = read_run_data(args, tokenizer, 128, say=said.append)
+    assert said == ["finetune: 1 training sentence longer than the 128-token window, each cut "
+                    "between words into pieces that fit, so that every word is trained on (in "
                     "CoNLL columns, a blank line ends a sentence)"]
+    lengths = [len(row["input_ids"]) for row in data.train]
+    assert lengths == [128, 128, 50]  # 126 + 126 + 48 words, each with [CLS] and [SEP]
+    tagged = [sum(label != -100 for label in row["labels"]) for row in data.train]
+    assert sum(tagged) == 300  # every word has its label
