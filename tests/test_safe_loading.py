@@ -14,7 +14,8 @@ PICKLE_SUFFIXES = {".bin", ".pt", ".pth", ".ckpt", ".pkl"}
 
 def project_sources() -> dict[Path, str]:
     """Every Python file and notebook of the project (tests excluded: they quote the patterns)."""
-    paths = [*ROOT.glob("bert_tutorial/*.py"), *ROOT.glob("bench/*.py"), *ROOT.glob("scripts/*.py")]
+    paths = [*ROOT.glob("bert_tutorial/**/*.py"), *ROOT.glob("bench/*.py"),
+             *ROOT.glob("scripts/*.py")]
     paths += ROOT.glob("notebooks/**/*.ipynb")
     return {path: path.read_text(encoding="utf-8") for path in paths}
 
