@@ -228,8 +228,39 @@ def check_backslash_quotes(path: Path, sep: str) -> None:
                             "does so by default), or give the file as JSON Lines")
 
 
-JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number",
-              bool: "true or false", type(None): "null"}
+JSON_TYPES = {list: "an array", dict: "an object", str: "a string", int: "a number",
+              float: "a number", bool: "true or false", type(None): "null"}
+
+
+def mixed_json_column(path: Path, column: str, is_label: bool) -> DataFileError:
+    """Return the error for a JSON column whose values change type, naming the first odd row
+    (older datasets, Colab's, stop at such a column while reading; newer ones read it)."""
+    import json
+
+    text = path.read_text(encoding="utf-8-sig")
+    rows = (json.loads(text) if text.lstrip().startswith("[")
+            else [json.loads(line) for line in text.split("\n") if line.strip()])
+    values = [row.get(column) for row in rows]
+    odd = next((i for i, value in enumerate(values) if isinstance(value, dict | list)
+                or kind_of(value) != kind_of(values[0])), None)
+    if odd is None:  # e.g. whole and decimal numbers, one kind in JSON's words
+        return DataFileError(f"{path}: column {column!r} holds values of different types; write "
+                             f"every row's {column!r} the same way")
+    line, value = line_of(path, odd, column), values[odd]
+    if is_label and isinstance(value, dict | list):
+        return DataFileError(f"{path}, line {line}: label {value!r} is {kind_of(value)}, not a "
+                             "class; give each row one class name or whole number")
+    if is_label:
+        return DataFileError(f"{path}, line {line}: column {column!r} mixes numbers and strings; "
+                             "write every label the same way, e.g. all as names")
+    return DataFileError(f"{path}, line {line}: {column!r} is {value!r}, {kind_of(value)}, where "
+                         f"the first row's is {kind_of(values[0])}; write every row's {column!r} "
+                         'the same way (text in quotes: "5")')
+
+
+def kind_of(value) -> str:
+    """Name what a JSON `value` is, in JSON's words ("a number", "an object")."""
+    return JSON_TYPES.get(type(value), type(value).__name__)
 
 
 def not_json_objects(path: Path) -> DataFileError | None:
@@ -308,8 +339,7 @@ def load_table(path: Path, label_column: str | None = None):
         # ones read the column and label_strings names it: the same message either way.
         mixed = re.search(r"Column\(/?([^)]*)\) changed from (\w+) to (\w+)", cause)
         if mixed:
-            raise DataFileError(f"{path}: column {mixed[1]!r} mixes {mixed[2]}s and {mixed[3]}s; "
-                                "write every label the same way, e.g. all as names") from None
+            raise mixed_json_column(path, mixed[1], mixed[1] == label_column) from None
         hint = ("a row whose text holds the separator needs quotes around that field"
                 if builder == "csv" else "give one JSON object per line")
         raise DataFileError(f"{path}: {cause}; {hint}") from None
@@ -361,8 +391,15 @@ def check_texts(dataset, path: Path, column: str) -> None:
 
     texts = dataset.data.column(column)
     if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
-        raise DataFileError(f"{path}: column {column!r} holds {texts.type}, not text; "
-                            "give the column of sentences as --text-column")
+        values = dataset[column]
+        if not any(isinstance(value, str) for value in values):
+            raise DataFileError(f"{path}: column {column!r} holds no text (its first value, "
+                                f"{values[0]!r}, is {kind_of(values[0])}); give the column of "
+                                "sentences as --text-column")
+        odd = next(i for i, value in enumerate(values) if not isinstance(value, str))
+        raise DataFileError(f"{path}, line {line_of(path, odd, column)}: the text is "
+                            f"{values[odd]!r}, {kind_of(values[odd])}, not text; write it as "
+                            'text (in JSON, in quotes: "5") or remove the row')
     empty = first_true(pc.match_substring_regex(texts, BLANK))
     if empty is not None:
         raise DataFileError(f"{path}, line {line_of(path, empty, column)}: the text is empty or "
@@ -410,8 +447,14 @@ def label_strings(dataset, path: Path, column: str):
     if pa.types.is_integer(labels.type) or pa.types.is_boolean(labels.type):
         return labels.cast(pa.string())  # JSON's true and false become "true" and "false"
     if not is_text:
-        raise DataFileError(f"{path}: column {column!r} mixes numbers and strings (or holds "
-                            f"{labels.type}); write every label the same way, e.g. all as names")
+        values = dataset[column]
+        odd = next((i for i, value in enumerate(values) if isinstance(value, dict | list)), None)
+        if odd is not None:
+            raise DataFileError(f"{path}, line {line_of(path, odd, column)}: label "
+                                f"{values[odd]!r} is {kind_of(values[odd])}, not a class; give "
+                                "each row one class name or whole number")
+        raise DataFileError(f"{path}: column {column!r} mixes numbers and strings; write every "
+                            "label the same way, e.g. all as names")
     decimal = first_true(pc.match_substring_regex(labels, DECIMAL_NUMBER))
     if decimal is not None:
         raise DataFileError(f"{path}, line {line_of(path, decimal, column)}: label "
