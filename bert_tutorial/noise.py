@@ -2,7 +2,7 @@
 
 Two models scored on the same examples are compared pair by pair (a paired bootstrap): each
 resample draws examples with replacement and takes both models' scores on the same draw, so
-what the examples share cancels out. Taught in notebook 09.
+what the examples share cancels out. Taught in notebook 09; 02's and 03's solutions use it too.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def difference(correct_a: Sequence[bool], correct_b: Sequence[bool], *, seed: in
 
 
 def verdict(diff: Estimate) -> str:
-    """Return `diff` as "+1.2 points (95% interval -1.4 to +3.8): within noise" or "... : real"."""
+    """Return `diff` as "+1.2 points (95% interval -1.4 to +3.8): within noise" (or beyond)."""
     inside = diff.low <= 0 <= diff.high
     return (f"{diff.value:+.1f} points (95% interval {diff.low:+.1f} to {diff.high:+.1f}): "
             f"{'within noise' if inside else 'beyond noise'}")
