@@ -2,7 +2,8 @@
 
 Two models scored on the same examples are compared pair by pair (a paired bootstrap): each
 resample draws examples with replacement and takes both models' scores on the same draw, so
-what the examples share cancels out. Taught in notebook 09; 02's and 03's solutions use it too.
+what the examples share cancels out. Taught in notebook 03 (by hand, then with this module) and
+used in 09 and in 02's and 03's solutions.
 """
 
 from __future__ import annotations

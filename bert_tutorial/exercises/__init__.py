@@ -193,3 +193,14 @@ def rows_of_ids(value: Any, name: str) -> list[list[int]]:
     if rows and all(isinstance(i, int) for i in rows):
         raise Incorrect(f"{name} holds one sequence of {len(rows)} ids, expected one row per text")
     return [as_list(row, f"{name} row {i}", "a list of token ids") for i, row in enumerate(rows)]
+
+
+def choice(why: Any, options: dict[str, str], right: str) -> None:
+    """Raise Incorrect unless `why` is the letter `right`, explaining a wrong letter."""
+    letter = why.strip().lower() if isinstance(why, str) else why
+    if letter == right:
+        return
+    if letter not in options:
+        letters = '", "'.join(sorted([*options, right]))
+        raise Incorrect(f'why is {why!r}; expected one of "{letters}"')
+    raise Incorrect(f'not "{letter}": {options[letter]}')

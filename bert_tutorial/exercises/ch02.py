@@ -17,6 +17,7 @@ from bert_tutorial.exercises import (
     ____,
     as_list,
     call_learner,
+    choice,
     strings,
     type_name,
     whole_number,
@@ -71,17 +72,6 @@ def cosine_matrix(vectors: Any) -> Any:
 
     vectors = torch.nn.functional.normalize(vectors.float(), dim=-1)
     return vectors @ vectors.T
-
-
-def choice(why: Any, options: dict[str, str], right: str) -> None:
-    """Raise Incorrect unless `why` is the letter `right`, explaining a wrong letter."""
-    letter = why.strip().lower() if isinstance(why, str) else why
-    if letter == right:
-        return
-    if letter not in options:
-        letters = '", "'.join(sorted([*options, right]))
-        raise Incorrect(f'why is {why!r}; expected one of "{letters}"')
-    raise Incorrect(f'not "{letter}": {options[letter]}')
 
 
 # Exercise 1 · a head for the next token, a head for [CLS] ------------------------------
@@ -185,8 +175,8 @@ exercise1.check(text, next_head, cls_head)
 # Exercise 2 · pooler_output as the sentence vector -------------------------------------
 
 WHY_POOLER = {
-    "b": "the pooler's matrix is not mean pooling's on a compressed scale: unrelated pairs "
-    "score about as high as paraphrases, so a threshold or a ranking learns little from it",
+    "b": "a compressed scale is not as good: unrelated pairs still score high with the pooler, "
+    "so no threshold separates them, where mean pooling puts them near 0",
     "c": "the original BERT trained its pooler for next-sentence prediction; the packaged "
     "all-MiniLM-L6-v2 never trained it (section 2: its bias is all zeros)",
 }
@@ -225,8 +215,9 @@ def check_pooler(sentences: Any, pooler_similarity: Any, why: Any = None) -> str
     mean = cosine_matrix(mean_pool(outputs.last_hidden_state, batch["attention_mask"]))
     return (
         f"different sentences score {pooler[off_diagonal].mean():.2f} on average with the "
-        f"pooler, {mean[off_diagonal].mean():.2f} with mean pooling: an untrained layer "
-        f"squeezes every sentence towards one direction"
+        f"pooler, {mean[off_diagonal].mean():.2f} with mean pooling: the pooler only reshapes "
+        f"[CLS] vectors, which section 4 shows scoring every pair high; nothing trained either "
+        f"to summarise a sentence"
     )
 
 
@@ -336,9 +327,10 @@ def check_cls_classifier(
         )
     estimate = noise.accuracy(correct)
     return (
-        f"[CLS] vectors: {estimate.value:.1f}% of the {len(texts):,} sentences right (95% "
-        f"interval {estimate.low:.1f} to {estimate.high:.1f}); compare with baseline_accuracy, "
-        f"section 8's mean-pooled vectors: this model was trained to be mean-pooled"
+        f"[CLS] vectors: accuracy {accuracy:.3f} on {len(texts):,} sentences (95% interval "
+        f"{estimate.low / 100:.3f} to {estimate.high / 100:.3f}); compare with "
+        f"baseline_accuracy, section 8's mean-pooled vectors: this model was trained to be "
+        f"mean-pooled"
     )
 
 
