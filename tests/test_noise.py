@@ -43,3 +43,56 @@ def test_results_of_other_lengths_or_shapes_are_refused():
         noise.difference([True, False, True], [True, False])
     with pytest.raises(ValueError, match="one right/wrong value per example"):
         noise.accuracy([[True, False]])
+
+
+def _tagged(rng, sentences):
+    """Random gold tag sequences with a few one- and two-word entities each."""
+    gold = []
+    for _ in range(sentences):
+        tags = ["O"] * 12
+        for start in rng.choice(11, size=2, replace=False):
+            tags[start] = f"B-{rng.choice(['person', 'geo-loc'])}"
+        gold.append(tags)
+    return gold
+
+
+def _missing(gold, keep):
+    """A prediction that finds each gold sentence's entities only where keep[i] is true."""
+    return [list(tags) if k else ["O"] * len(tags) for tags, k in zip(gold, keep, strict=True)]
+
+
+def test_entity_f1_is_seqeval_micro_f1_with_an_interval():
+    from seqeval.metrics import f1_score
+
+    rng = np.random.default_rng(3)
+    gold = _tagged(rng, 300)
+    predicted = [[t if rng.random() < 0.7 else "B-person" for t in tags] for tags in gold]
+    estimate = noise.entity_f1(gold, predicted)
+    assert estimate.value == pytest.approx(100 * f1_score(gold, predicted))
+    assert estimate.low < estimate.value < estimate.high
+
+
+def test_entity_f1_difference_is_paired_over_sentences():
+    from seqeval.metrics import f1_score
+
+    rng = np.random.default_rng(4)
+    gold = _tagged(rng, 400)
+    better = _missing(gold, rng.random(400) < 0.6)
+    worse = [tags if i % 10 else ["O"] * len(tags) for i, tags in enumerate(better)]  # 10% fewer
+    diff = noise.entity_f1_difference(gold, better, worse)
+    expected = 100 * (f1_score(gold, better) - f1_score(gold, worse))
+    assert diff.value == pytest.approx(expected) and diff.value > 0
+    assert 0 < diff.low < diff.high  # worse loses entities in a subset only: a clear gap
+    same = noise.entity_f1_difference(gold, better, better)
+    assert (same.value, same.low, same.high) == (0, 0, 0)
+    shuffled = _missing(gold, rng.random(400) < 0.6)
+    assert noise.verdict(noise.entity_f1_difference(gold, better, shuffled)).endswith(
+        "within noise")
+
+
+def test_entity_f1_refuses_mismatched_tags():
+    gold = [["B-person", "O"], ["O", "O"]]
+    with pytest.raises(ValueError, match="same sentences"):
+        noise.entity_f1(gold, gold[:1])
+    with pytest.raises(ValueError, match="sentence 1 has 2 gold tags and 1 predicted"):
+        noise.entity_f1(gold, [["B-person", "O"], ["O"]])
