@@ -30,19 +30,3 @@ def frozen_feature_predictions(
     classifier.fit(train_vectors.numpy(), [r.label for r in train])
     return classifier.predict(test_vectors.numpy()).tolist()
 
-
-def frozen_feature_accuracy(
-    tokenizer: Any,
-    model: Any,
-    train: Sequence[Any],
-    test: Sequence[Any],
-    *,
-    num_train: int = BASELINE_TRAIN_SIZE,
-    progress: bool = True,
-) -> float:
-    """Return the test accuracy of a logistic regression on frozen, normalised sentence vectors."""
-    from sklearn.metrics import accuracy_score
-
-    predictions = frozen_feature_predictions(tokenizer, model, train, test, num_train=num_train,
-                                             progress=progress)  # fmt: skip
-    return float(accuracy_score([r.label for r in test], predictions))

@@ -1,9 +1,9 @@
-"""The frozen-feature baseline: one label per test review, and its accuracy is theirs."""
+"""The frozen-feature baseline: one label per test review, well above the majority class."""
 
 import pytest
 from transformers import BertModel
 
-from bert_tutorial.baseline import frozen_feature_accuracy, frozen_feature_predictions
+from bert_tutorial.baseline import frozen_feature_predictions
 from bert_tutorial.data import movie_review_splits
 from bert_tutorial.models import model_path
 
@@ -13,7 +13,7 @@ def model():
     return BertModel.from_pretrained(model_path()).eval()
 
 
-def test_predictions_are_one_label_per_review_and_give_the_accuracy(tokenizer, model):
+def test_predictions_are_one_label_per_review_and_carry_the_sentiment(tokenizer, model):
     splits = movie_review_splits()
     train, test = splits["train"], splits["test"][:120]
     options = {"num_train": 240, "progress": False}
@@ -21,6 +21,5 @@ def test_predictions_are_one_label_per_review_and_give_the_accuracy(tokenizer, m
     labels = [r.label for r in test]
     assert len(predictions) == len(test) and set(predictions) <= {0, 1}
     accuracy = sum(p == y for p, y in zip(predictions, labels, strict=True)) / len(test)
-    assert frozen_feature_accuracy(tokenizer, model, train, test, **options) == accuracy
     majority = max(labels.count(0), labels.count(1)) / len(labels)
     assert accuracy > majority + 0.1  # the frozen vectors carry the sentiment
