@@ -1,11 +1,10 @@
 """Checked exercises: every worked answer passes, plausible wrong answers fail with a message
 naming the mistake, and no wrong-typed answer ends in a traceback."""
 
-import subprocess
-import sys
 
 import pytest
 import torch
+from exercise_asserts import assert_incorrect
 
 from bert_tutorial.align import best_windows
 from bert_tutorial.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED, Feedback
@@ -94,28 +93,8 @@ def raises(*args):
     raise KeyError("B-person")
 
 
-def assert_incorrect(feedback: Feedback, *fragments: str) -> None:
-    assert feedback.outcome == INCORRECT, feedback
-    for fragment in fragments:
-        assert fragment in feedback.message, feedback
-
 
 # The shared feedback ---------------------------------------------------------------------
-
-
-def test_checks_import_nothing_heavy():
-    code = ("import sys, bert_tutorial.exercises.ch01; "
-            "print(sorted({'torch', 'transformers'} & set(sys.modules)))")  # fmt: skip
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.stdout.strip() == "[]", result.stdout + result.stderr
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.title)
-def test_hint_and_solution_exist_and_the_solution_names_its_notebook(exercise):
-    assert exercise.hint().message
-    solution = exercise.solution()
-    assert "01_tokenizer_solutions.ipynb" in solution.message
-    assert f"exercise{exercise.number}.check(" in solution.code
 
 
 def test_feedback_is_a_coloured_box_in_jupyter_and_plain_text_elsewhere():

@@ -1,16 +1,15 @@
 """Checked exercises of notebook 02: every worked answer passes, plausible wrong answers fail
 with a message naming the mistake, and no wrong-typed answer ends in a traceback."""
 
-import subprocess
-import sys
 
 import pytest
 import torch
+from exercise_asserts import assert_incorrect
 from sklearn.linear_model import LogisticRegression
 
 from bert_tutorial.data import movie_review_splits
 from bert_tutorial.embed import embed_sentences, mean_pool, padding_cost
-from bert_tutorial.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED, Feedback
+from bert_tutorial.exercises import CORRECT, NOT_ATTEMPTED
 from bert_tutorial.exercises.ch02 import (
     ____,
     exercise1,
@@ -28,11 +27,6 @@ PAIRS = ["A wonderful, moving film.", "A beautiful and touching movie.",
          "The acting was terrible.", "I bought a new laptop yesterday."]  # fmt: skip
 
 
-def assert_incorrect(feedback: Feedback, *fragments: str) -> None:
-    assert feedback.outcome == INCORRECT, feedback
-    for fragment in fragments:
-        assert fragment in feedback.message, feedback
-
 
 @pytest.fixture(scope="module")
 def model():
@@ -43,21 +37,6 @@ def model():
 def reviews():
     splits = movie_review_splits()
     return splits["train"][:300], splits["test"][:120]
-
-
-def test_checks_import_nothing_heavy():
-    code = ("import sys, bert_tutorial.exercises.ch02; "
-            "print(sorted({'torch', 'transformers'} & set(sys.modules)))")  # fmt: skip
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.stdout.strip() == "[]", result.stdout + result.stderr
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.title)
-def test_hint_and_solution_exist_and_the_solution_names_its_notebook(exercise):
-    assert exercise.hint().message
-    solution = exercise.solution()
-    assert "02_pretrained_bert_solutions.ipynb" in solution.message
-    assert f"exercise{exercise.number}.check(" in solution.code
 
 
 @pytest.mark.parametrize(

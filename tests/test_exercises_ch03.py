@@ -2,16 +2,15 @@
 mistake named. Tiny models stand in for trained ones: the checks read which weights train,
 loss curves, per-sentence results and a model class, not how well a long run did."""
 
-import subprocess
-import sys
 
 import pytest
 import torch
+from exercise_asserts import assert_incorrect
 from torch import nn
 from transformers import BertConfig, BertForSequenceClassification
 from transformers.modeling_outputs import SequenceClassifierOutput
 
-from bert_tutorial.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED, Feedback
+from bert_tutorial.exercises import CORRECT, NOT_ATTEMPTED
 from bert_tutorial.exercises.ch03 import (
     ____,
     exercise1,
@@ -34,11 +33,6 @@ CLOSE = [(right or i in GAINED) and i not in LOST for i, right in enumerate(BASE
 FAR = [right or i < 240 for i, right in enumerate(BASE)]
 FALLING = [0.70 - 0.01 * step for step in range(25)]
 
-
-def assert_incorrect(feedback: Feedback, *fragments: str) -> None:
-    assert feedback.outcome == INCORRECT, feedback
-    for fragment in fragments:
-        assert fragment in feedback.message, feedback
 
 
 def tiny_classifier(num_layers_frozen=0, embeddings=False):
@@ -77,22 +71,6 @@ class TwoOutputs(RatingRegressor):
     def __init__(self, config):
         super().__init__(config)
         self.classifier = nn.Linear(config.hidden_size, 2)
-
-
-def test_checks_import_nothing_heavy():
-    code = ("import sys, bert_tutorial.exercises.ch03; "
-            "print(sorted({'torch', 'transformers'} & set(sys.modules)))")  # fmt: skip
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.stdout.strip() == "[]", result.stdout + result.stderr
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.title)
-def test_hint_and_solution_exist_and_the_solution_names_its_notebook(exercise):
-    assert exercise.hint().message
-    solution = exercise.solution()
-    assert "03_finetuning_bert_solutions.ipynb" in solution.message
-    assert f"exercise{exercise.number}.check(" in solution.code
-    compile(solution.code, "solution", "exec")  # the code shown is valid Python
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ Nothing heavy is imported here: a check imports transformers only when it runs.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -179,6 +180,15 @@ def whole_number(value: Any, name: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise Incorrect(f"{name} is {value!r}, {type_name(value)}; expected a whole number")
     return value
+
+
+def a_number(value: Any, name: str) -> float:
+    """Return `value` (a number, or a 0-d tensor's) as a float, or raise Incorrect saying so."""
+    if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise Incorrect(f"{name} is {value!r}, {type_name(value)}; expected a number")
+    return float(value)
 
 
 def rows_of_ids(value: Any, name: str) -> list[list[int]]:

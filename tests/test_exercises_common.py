@@ -1,0 +1,30 @@
+"""What every chapter's checked exercises share: light imports, a hint and a shown solution."""
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+CHAPTERS = ["ch01", "ch02", "ch03", "ch04", "ch05", "ch06"]
+MODULES = {chapter: importlib.import_module(f"bert_tutorial.exercises.{chapter}")
+           for chapter in CHAPTERS}  # fmt: skip
+EXERCISES = [(c, getattr(MODULES[c], f"exercise{n}")) for c in CHAPTERS for n in range(1, 6)]
+
+
+def test_checks_import_nothing_heavy():
+    modules = ", ".join(f"bert_tutorial.exercises.{chapter}" for chapter in CHAPTERS)
+    code = f"import sys, {modules}; print(sorted({{'torch', 'transformers'}} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("chapter, exercise", EXERCISES,
+                         ids=[f"{c}-{e.number}" for c, e in EXERCISES])  # fmt: skip
+def test_hint_and_solution_exist_and_the_solution_names_its_notebook(chapter, exercise):
+    assert exercise.hint().message
+    solution = exercise.solution()
+    assert f"solutions/{chapter[2:]}_" in solution.message
+    assert solution.message.rstrip(":`").endswith("_solutions.ipynb")
+    assert f"exercise{exercise.number}.check(" in solution.code
+    compile(solution.code, "solution", "exec")  # the code shown is valid Python
