@@ -214,3 +214,49 @@ def choice(why: Any, options: dict[str, str], right: str) -> None:
         letters = '", "'.join(sorted([*options, right]))
         raise Incorrect(f'why is {why!r}; expected one of "{letters}"')
     raise Incorrect(f'not "{letter}": {options[letter]}')
+
+
+VERDICTS = ("within noise", "beyond noise")
+
+
+def read_verdict(verdict: Any, gap: Any, what: str = "the gap") -> str:
+    """Raise Incorrect unless `verdict` reads the interval `gap` (a noise.Estimate); return it."""
+    from bert_tutorial import noise
+
+    reading = noise.verdict(gap)
+    right = reading.rsplit(": ", 1)[1]
+    if verdict not in VERDICTS:
+        raise Incorrect(f'verdict is {verdict!r}; expected "within noise" or "beyond noise"')
+    if verdict != right:
+        spans = "spans zero" if right == "within noise" else "lies on one side of zero"
+        raise Incorrect(f'{what} is {reading.split(":")[0]}: the interval {spans}, so it is '
+                        f'"{right}", not "{verdict}"')
+    return reading
+
+
+def right_or_wrong(value: Any, name: str, scored: str = "validation sentence") -> list[bool]:
+    """Return `value` as one bool per scored example, or raise Incorrect saying what was wrong."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    values = as_list(value, name, f"one True/False per {scored}")
+    if len(values) < 2 or not all(isinstance(v, bool | int) and v in (0, 1) for v in values):
+        odd = next((v for v in values if not (isinstance(v, bool | int) and v in (0, 1))), None)
+        detail = f"; {odd!r} is not" if odd is not None else ""
+        raise Incorrect(f"{name} must hold one True/False per {scored}{detail} (compare "
+                        "predictions with labels)")
+    return [bool(v) for v in values]
+
+
+def check_verdict(first: Any, second: Any, verdict: Any, names: tuple[str, str],
+                  scored: str = "validation sentence") -> str:
+    """Raise Incorrect unless `verdict` reads the paired interval of first - second; return it."""
+    from bert_tutorial import noise
+
+    a, b = right_or_wrong(first, names[0], scored), right_or_wrong(second, names[1], scored)
+    if len(a) != len(b):
+        raise Incorrect(f"{names[0]} has {len(a)} results and {names[1]} {len(b)}: score both "
+                        f"on the same {scored}s")
+    if a == b:
+        raise Incorrect(f"{names[0]} and {names[1]} are the same results: did both come from "
+                        "one model and one input?")
+    return read_verdict(verdict, noise.difference(a, b))

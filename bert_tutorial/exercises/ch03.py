@@ -19,6 +19,7 @@ from bert_tutorial.exercises import (
     ____,
     as_list,
     attempted,
+    check_verdict,
     choice,
     type_name,
     whole_number,
@@ -26,51 +27,6 @@ from bert_tutorial.exercises import (
 
 __all__ = ["____", "exercise1", "exercise2", "exercise3", "exercise4", "exercise5"]
 SOLUTIONS = "notebooks/solutions/03_finetuning_bert_solutions.ipynb"
-VERDICTS = ("within noise", "beyond noise")
-
-
-def right_or_wrong(value: Any, name: str) -> list[bool]:
-    """Return `value` as one bool per sentence, or raise Incorrect naming what was expected."""
-    if hasattr(value, "tolist"):
-        value = value.tolist()
-    values = as_list(value, name, "one True/False per validation sentence")
-    if len(values) < 2 or not all(isinstance(v, bool | int) and v in (0, 1) for v in values):
-        odd = next((v for v in values if not (isinstance(v, bool | int) and v in (0, 1))), None)
-        detail = f"; {odd!r} is not" if odd is not None else ""
-        raise Incorrect(
-            f"{name} must hold one True/False per validation sentence{detail} "
-            "(compare predictions with labels)"
-        )
-    return [bool(v) for v in values]
-
-
-def check_verdict(first: Any, second: Any, verdict: Any, names: tuple[str, str]) -> str:
-    """Raise Incorrect unless `verdict` reads the paired interval of first - second; return it."""
-    from bert_tutorial import noise
-
-    a, b = right_or_wrong(first, names[0]), right_or_wrong(second, names[1])
-    if len(a) != len(b):
-        raise Incorrect(
-            f"{names[0]} has {len(a)} results and {names[1]} {len(b)}: score both "
-            "runs on the same validation sentences"
-        )
-    if a == b:
-        raise Incorrect(
-            f"{names[0]} and {names[1]} are the same results: did both come from one model?"
-        )
-    gap = noise.difference(a, b)
-    right = noise.verdict(gap).rsplit(": ", 1)[1]
-    if verdict not in VERDICTS:
-        raise Incorrect(f'verdict is {verdict!r}; expected "within noise" or "beyond noise"')
-    if verdict != right:
-        spans = "spans zero" if right == "within noise" else "lies on one side of zero"
-        raise Incorrect(
-            f"the gap is {noise.verdict(gap).split(':')[0]}: the interval {spans}, "
-            f'so it is "{right}", not "{verdict}"'
-        )
-    return noise.verdict(gap)
-
-
 def losses_of(value: Any, name: str) -> list[float]:
     """Return a loss curve as floats, or raise Incorrect naming what was expected."""
     values = as_list(value, name, "the list of losses that training returned, one per step")

@@ -21,10 +21,11 @@ from bert_tutorial.exercises import (
     as_list,
     call_learner,
     choice,
+    read_verdict,
     type_name,
     whole_number,
 )
-from bert_tutorial.exercises.ch03 import VERDICTS, frozen_parts
+from bert_tutorial.exercises.ch03 import frozen_parts
 
 __all__ = ["____", "exercise1", "exercise2", "exercise3", "exercise4", "exercise5"]
 SOLUTIONS = "notebooks/solutions/04_token_classification_solutions.ipynb"
@@ -69,14 +70,7 @@ def check_f1_verdict(gold: Any, first: Any, second: Any, verdict: Any,
     if a == b:
         raise Incorrect(f"{names[0]} and {names[1]} are the same tags: did both come from one "
                         "model?")
-    reading = noise.verdict(noise.entity_f1_difference(gold, a, b))
-    right = reading.rsplit(": ", 1)[1]
-    if verdict not in VERDICTS:
-        raise Incorrect(f'verdict is {verdict!r}; expected "within noise" or "beyond noise"')
-    if verdict != right:
-        raise Incorrect(f'the entity F1 gap is {reading.split(":")[0]}, so it is "{right}", '
-                        f'not "{verdict}"')
-    return reading
+    return read_verdict(verdict, noise.entity_f1_difference(gold, a, b), "the entity F1 gap")
 
 
 # Exercise 1 · label every sub-token ------------------------------------------------------

@@ -22,10 +22,11 @@ from bert_tutorial.exercises import (
     a_number,
     as_list,
     call_learner,
+    check_verdict,
     choice,
     type_name,
 )
-from bert_tutorial.exercises.ch03 import check_verdict, frozen_parts
+from bert_tutorial.exercises.ch03 import frozen_parts
 
 __all__ = ["____", "exercise1", "exercise2", "exercise3", "exercise4", "exercise5"]
 SOLUTIONS = "notebooks/solutions/05_the_hugging_face_way_solutions.ipynb"
