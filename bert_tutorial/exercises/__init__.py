@@ -77,8 +77,9 @@ def attempted(value: Any) -> bool:
     """Whether `value` no longer holds the placeholder (looked for one level deep)."""
     if isinstance(value, Placeholder):
         return False
-    if isinstance(value, list | tuple):
-        return not any(isinstance(item, Placeholder) for item in value)
+    items = value.values() if isinstance(value, Mapping) else value
+    if isinstance(value, list | tuple | Mapping):
+        return not any(isinstance(item, Placeholder) for item in items)
     return True
 
 
