@@ -1,23 +1,12 @@
 """Shared fixtures: the packaged tokenizer is loaded once per test session.
 
-Tests and notebooks use only the pinned assets, never the Hugging Face Hub: offline mode is set
-before any Hugging Face library is imported (it is read at import time), so a test that asks
-for an unknown model fails at once instead of waiting for network time-outs. The CPU kernels
-are pinned to AVX2 before torch is imported, here and in every notebook kernel nbval starts
-(they inherit this environment), as when the stored outputs were made: `bert_tutorial.kernels`.
+The AVX2 pin and offline mode are set by the top-level conftest.py, before torch is imported.
 """
 
-import os
+import pytest
 
-from bert_tutorial.kernels import pin_kernels
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-pin_kernels()
-
-import pytest  # noqa: E402
-
-from bert_tutorial.models import model_path  # noqa: E402
-from bert_tutorial.setup import silence_libraries  # noqa: E402
+from bert_tutorial.models import model_path
+from bert_tutorial.setup import silence_libraries
 
 
 @pytest.fixture(scope="session")
