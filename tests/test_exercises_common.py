@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-CHAPTERS = ["ch01", "ch02", "ch03", "ch04", "ch05", "ch06"]
+CHAPTERS = ["ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09"]
 MODULES = {chapter: importlib.import_module(f"bert_tutorial.exercises.{chapter}")
            for chapter in CHAPTERS}  # fmt: skip
 EXERCISES = [(c, getattr(MODULES[c], f"exercise{n}")) for c in CHAPTERS for n in range(1, 6)]

@@ -7,7 +7,8 @@ same value at the precision the prose writes it, with the same unit for whole nu
 kinds of sentence quote figures from elsewhere and are checked against their own source:
 - a sentence that names `make bench` or `bench/results.json` is checked against that file;
 - a sentence that cites its source, as a link or as "(Author et al., 2020)", is not checked.
-Code in backticks is not prose and is skipped, and so are the exercises, which set tasks.
+Code in backticks is not prose and is skipped, and so are the exercises, which set tasks: the
+Exercises section and each "**Exercise N.**" cell above a work cell.
 """
 
 import json
@@ -99,9 +100,10 @@ def unsupported(notebook: dict, bench: set) -> list[str]:
     known = values(output_text(notebook))
     problems = []
     for cell in notebook["cells"]:
-        if cell["cell_type"] != "markdown":
+        text = "".join(cell["source"])
+        if cell["cell_type"] != "markdown" or text.startswith("**Exercise "):
             continue
-        for number, unit, sentence in figures("".join(cell["source"])):
+        for number, unit, sentence in figures(text):
             if CITED.search(sentence):
                 continue
             source = bench if QUOTES_BENCH.search(sentence) else known
