@@ -97,11 +97,24 @@ exercise1 = Exercise(
     'cache") and the letter of your answer; then run the cell',
     expects='a dict of three lists of 20 losses, and a letter, "a", "b" or "c"',
     checker=check_mistake,
-    hint_text="Write run(outer, inner) that trains a fresh, seeded torch.nn.Linear(384, 2) "
-    "with AdamW in steps of 32, the whole loop inside `with outer:` and each step's forward "
-    "pass and loss inside `with inner():`. Pass contextlib.nullcontext where a run has no "
-    "autocast at that level.",
+    hint_text="Compute the features once, in fp32: embed_sentences(texts, tokenizer, "
+    "BertModel.from_pretrained(model_path()), progress=False). Then write run(outer, inner) "
+    "that trains a fresh, seeded torch.nn.Linear(384, 2) with AdamW (lr=1e-2) in steps of 32, "
+    "the whole loop inside `with outer:` and each step's forward pass and loss inside `with "
+    "inner():`. Pass contextlib.nullcontext where a run has no autocast at that level.",
     solution_code="""
+from contextlib import nullcontext
+
+from transformers import BertModel
+
+from bert_tutorial.embed import embed_sentences
+
+rows = splits["train"][:640]
+features = embed_sentences([r.text for r in rows], tokenizer,
+                           BertModel.from_pretrained(model_path()), progress=False)  # (640, 384)
+targets = torch.tensor([r.label for r in rows])
+
+
 def run(outer, inner):
     torch.manual_seed(0)
     head = torch.nn.Linear(features.shape[1], 2)
@@ -111,7 +124,7 @@ def run(outer, inner):
         for start in range(0, 640, 32):
             with inner():
                 logits = head(features[start : start + 32])
-                loss = torch.nn.functional.cross_entropy(logits, labels[start : start + 32])
+                loss = torch.nn.functional.cross_entropy(logits, targets[start : start + 32])
             loss.backward()
             optimizer.step()
             optimizer.zero_grad()
@@ -299,9 +312,8 @@ test = tokenize_sentences([r.text for r in splits["test"][:256]],
 test_batches = make_batches(test, 64, tokenizer.pad_token_id)
 files, predictions = {}, {}
 for opset in (14, 18):
-    fp32_file = export_onnx(model, f"outputs/07-solutions/opset{opset}.onnx", test_batches[0],
-                            opset=opset)
-    int8_file = quantize_onnx(fp32_file, f"outputs/07-solutions/opset{opset}-int8.onnx")
+    fp32_file = export_onnx(model, folder / f"opset{opset}.onnx", test_batches[0], opset=opset)
+    int8_file = quantize_onnx(fp32_file, folder / f"opset{opset}-int8.onnx")
     files[opset] = (fp32_file, int8_file)
     for kind, path in [("fp32", fp32_file), ("int8", int8_file)]:
         session = OnnxClassifier(path, model)
@@ -309,7 +321,7 @@ for opset in (14, 18):
 agreement = {kind: (predictions[kind, 14] == predictions[kind, 18]).float().mean().item()
              for kind in ("fp32", "int8")}
 try:
-    export_onnx(model, "outputs/07-solutions/opset9.onnx", test_batches[0], opset=9)
+    export_onnx(model, folder / "opset9.onnx", test_batches[0], opset=9)
 except ValueError as error:
     opset9_error = str(error)
 exercise3.check(files, agreement, opset9_error)
@@ -420,16 +432,21 @@ exercise4 = Exercise(
     "forward of each layer is intermediate.dense and the layer's output.dense; attention has "
     "an output.dense too.",
     solution_code="""
+import copy
+
+from torchao.quantization import Int8DynamicActivationInt8WeightConfig, quantize_
+
+
 def feed_forward(module, name):
     return isinstance(module, torch.nn.Linear) and (
         "intermediate.dense" in name or (name.endswith("output.dense") and "attention" not in name)
     )
 
 
-partial_int8 = new_model().eval()
+partial_int8 = copy.deepcopy(model).eval()
 quantize_(partial_int8, Int8DynamicActivationInt8WeightConfig(), filter_fn=feed_forward)
 full_int8 = quantize_int8(model)
-sample = test_batches[:1]  # 64 sentences: int8 is slow where the CPU lacks int8 instructions
+sample = batches if cpu_has_int8_products() else batches[:1]  # int8 is slow without them
 reference = torch.cat([torch_path(model)(b) for b in sample])
 logit_change = {}
 for name, int8 in {"feed-forward only": partial_int8, "every linear": full_int8}.items():
@@ -486,9 +503,12 @@ exercise5 = Exercise(
     "each path on one batch, and divide 256 by the seconds one pass over the batches takes. "
     "Time the paths in turns and keep the best of two rounds.",
     solution_code="""
+from bert_tutorial.batching import pad_batch
+
 texts = sorted((r.text for r in splits["test"][:256]), key=len)  # little padding at any size
 sizes = [1, 8, 64]
-predictors = {"fp32 eager": torch_path(model), "ONNX Runtime int8": onnx_int8}
+predictors = {"fp32 eager": torch_path(model),
+              "ONNX Runtime int8": OnnxClassifier(onnx_int8, model)}
 batches_of = {size: [pad_batch([{"input_ids": ids} for ids in
                                 tokenizer(texts[i : i + size], truncation=True)["input_ids"]],
                                tokenizer.pad_token_id) for i in range(0, 256, size)]
@@ -502,6 +522,14 @@ for _ in range(2):  # in turns, the best of each: a shared machine's speed drift
             for batch in batches_of[size]:
                 predict(batch)
             rates[name][s] = max(rates[name][s], 256 / (time.perf_counter() - start))
+for name, values in rates.items():
+    plt.plot(sizes, values, marker="o", label=name)
+plt.xscale("log", base=2)
+plt.title("Throughput against batch size")
+plt.xlabel("batch size (sentences)")
+plt.ylabel("sentences per second")
+plt.legend()
+plt.show()
 exercise5.check(rates, why="b")
 """,
     solutions_notebook=SOLUTIONS,
