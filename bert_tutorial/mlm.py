@@ -101,34 +101,37 @@ def masked_batches(
 
 @torch.inference_mode()
 def masked_token_scores(model, batches: Sequence[dict], k: int = 5,
-                        only_input_id: int | None = None) -> dict[str, float]:
+                        only_input_id: int | None = None) -> dict:
     """Return top-1 and top-`k` accuracy and perplexity over the masked positions of `batches`.
 
     Perplexity is exp of the mean cross-entropy of the masked tokens: the number of equally
     likely words the model is, on average, choosing between. `only_input_id` scores only the
     chosen positions whose input is that token: the tokenizer's mask id leaves out the 10% kept
-    (whose answer is in plain sight) and the 10% replaced at random (notebook 08).
+    (whose answer is in plain sight) and the 10% replaced at random (notebook 08). `top1_hits`
+    holds each scored position's top-1 result, in order, for a paired interval between two
+    models scored on the same batches (`bert_tutorial.noise.difference`).
     """
     model.eval()
     device = next(model.parameters()).device
-    top1 = topk = total = 0
-    loss_sum = 0.0
-    for batch in batches:
-        batch = {key: value.to(device) for key, value in batch.items()}
-        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-        masked = batch["labels"] != IGNORE
-        if only_input_id is not None:
-            masked &= batch["input_ids"] == only_input_id
-        scores, targets = logits[masked].float(), batch["labels"][masked]
-        best = scores.topk(k, dim=-1).indices
-        top1 += (best[:, 0] == targets).sum().item()
-        topk += (best == targets[:, None]).any(dim=-1).sum().item()
-        loss_sum += torch.nn.functional.cross_entropy(scores, targets, reduction="sum").item()
-        total += len(targets)
-    if total == 0:
+    hits, topk, loss_sum = [], 0, 0.0
+    with torch.inference_mode():
+        for batch in batches:
+            batch = {key: value.to(device) for key, value in batch.items()}
+            logits = model(input_ids=batch["input_ids"],
+                           attention_mask=batch["attention_mask"]).logits
+            masked = batch["labels"] != IGNORE
+            if only_input_id is not None:
+                masked &= batch["input_ids"] == only_input_id
+            scores, targets = logits[masked].float(), batch["labels"][masked]
+            best = scores.topk(k, dim=-1).indices
+            hits += (best[:, 0] == targets).tolist()
+            topk += (best == targets[:, None]).any(dim=-1).sum().item()
+            loss_sum += torch.nn.functional.cross_entropy(scores, targets, reduction="sum").item()
+    if not hits:
         raise ValueError("no position of these batches is masked: nothing to score")
-    return {"top1": top1 / total, f"top{k}": topk / total,
-            "perplexity": math.exp(loss_sum / total), "masked": total}
+    total = len(hits)
+    return {"top1": sum(hits) / total, f"top{k}": topk / total,
+            "perplexity": math.exp(loss_sum / total), "masked": total, "top1_hits": hits}
 
 
 def pretrain(model, sentences: Sequence[str], tokenizer, recipe, device, *,

@@ -125,6 +125,7 @@ def test_scores_can_leave_out_the_kept_positions():
     at_mask = masked_token_scores(Copier(), [batch], only_input_id=1)
     assert (chosen["masked"], chosen["top1"]) == (4, 0.5)
     assert (at_mask["masked"], at_mask["top1"]) == (2, 0.0)
+    assert chosen["top1_hits"] == [False, False, True, True]  # row by row: masked, then kept
 
 
 def test_the_masked_positions_head_gives_the_full_heads_loss_and_gradients(tmp_path):
