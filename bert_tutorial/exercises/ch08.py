@@ -325,7 +325,7 @@ def check_costs(flops: Any, speed: Any, years: Any) -> str:
 
 exercise4 = Exercise(
     number=4,
-    todo="replace each ____: the two models' pretraining FLOPs, this machine's FLOP/s and the "
+    todo="replace each ____: the two models' pretraining FLOPs and the "
     "years each would take; then run the cell",
     expects='two dicts keyed "BERT-large" and "RoBERTa-base", and a number (FLOP/s)',
     checker=check_costs,
@@ -417,17 +417,17 @@ exercise5 = Exercise(
     "masked_batches(train_sentences[:800], tokenizer, 32, 0.3) and keep (head_only, losses); "
     "count how many of its first guesses are among the 10 commonest training tokens.",
     solution_code="""
-head_batches = masked_batches(train_sentences[:800], tokenizer, 32, mlm_probability=0.3)
-runs = {}
+lr_batches = masked_batches(train_sentences[:800], tokenizer, 32, mlm_probability=0.3)
+runs = {}  # new names: the chapter's head_only, losses and head_batches stay as they were
 for lr in (2e-4, 1e-2):
     torch.manual_seed(0)
-    head_only = MaskedPositionsLM.from_pretrained(model_path()).to(device)
-    head_only.bert.requires_grad_(False)
-    optimizer, scheduler = make_optimizer_and_scheduler(head_only, lr=lr,
-                                                        num_training_steps=len(head_batches))
-    losses = train_one_epoch(head_only, head_batches, optimizer, scheduler, device,
-                             progress=False)
-    runs[lr] = (head_only, losses)
+    lr_head = MaskedPositionsLM.from_pretrained(model_path()).to(device)
+    lr_head.bert.requires_grad_(False)
+    optimizer, scheduler = make_optimizer_and_scheduler(lr_head, lr=lr,
+                                                        num_training_steps=len(lr_batches))
+    lr_losses = train_one_epoch(lr_head, lr_batches, optimizer, scheduler, device,
+                                progress=False)
+    runs[lr] = (lr_head, lr_losses)
 exercise5.check(runs, why="b")
 """,
     solutions_notebook=SOLUTIONS,
