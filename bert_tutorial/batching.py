@@ -21,8 +21,9 @@ def pad_batch(
     """Stack tokenized examples into tensors, padding each field to the batch's longest sequence.
 
     `input_ids` are padded with `pad_token_id`, `labels` (when they are per token) with
-    `label_pad_id`, everything else with 0; `attention_mask` is built when absent. A scalar
-    `labels` value per example (sequence classification) becomes a 1-D tensor.
+    `label_pad_id`, everything else with 0; `attention_mask` is built when absent. A field with
+    one number per example (a sentence's `labels`, an answer's `start_positions`) becomes a 1-D
+    tensor.
     """
     assert padding in PADDINGS, f"padding must be one of {PADDINGS}, got {padding!r}"
     lengths = [len(feature["input_ids"]) for feature in features]
@@ -30,8 +31,8 @@ def pad_batch(
     batch: dict[str, torch.Tensor] = {}
     keys = set(features[0]) | {"attention_mask"}
     for key in sorted(keys):
-        if key == "labels" and not isinstance(features[0]["labels"], Sequence):
-            batch["labels"] = torch.tensor([feature["labels"] for feature in features])
+        if key in features[0] and not isinstance(features[0][key], Sequence):
+            batch[key] = torch.tensor([feature[key] for feature in features])
             continue
         fill = pad_token_id if key == "input_ids" else label_pad_id if key == "labels" else 0
         rows = torch.full((len(features), width), fill, dtype=torch.long)  # (batch, width)

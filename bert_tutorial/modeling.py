@@ -1,8 +1,9 @@
 """Task heads on top of `BertModel`, written as `BertPreTrainedModel` subclasses, and freezing.
 
-Notebook 03 writes `BertSentenceClassifier` and `freeze_layers` out by hand and notebook 04
-writes `BertTokenClassifier`; these are the same, kept here for the later notebooks, the
-benchmarks and the tests (which check that the notebooks' versions agree with them).
+Notebook 03 writes `BertSentenceClassifier` and `freeze_layers` out by hand, notebook 04
+`BertTokenClassifier` and notebook 10 `BertSpanExtractor`; these are the same, kept here for
+the later notebooks, the benchmarks and the tests (which check that the notebooks' versions
+agree with them).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from torch import nn
 from transformers import BertForMaskedLM, BertModel, BertPreTrainedModel, PreTrainedModel
 from transformers.modeling_outputs import (
     MaskedLMOutput,
+    QuestionAnsweringModelOutput,
     SequenceClassifierOutput,
     TokenClassifierOutput,
 )
@@ -65,6 +67,34 @@ class BertTokenClassifier(BertPreTrainedModel):
                 logits.flatten(0, 1), labels.flatten(), ignore_index=-100
             )
         return TokenClassifierOutput(loss=loss, logits=logits)
+
+
+class BertSpanExtractor(BertPreTrainedModel):
+    """BERT + one linear layer giving every token a start and an end logit (extractive QA).
+
+    The weights are named as in `BertForQuestionAnswering` (`bert`, `qa_outputs`), so a saved
+    folder loads as `AutoModelForQuestionAnswering` and in `pipeline("question-answering")`.
+    """
+
+    def __init__(self, config):
+        super().__init__(config)
+        self.bert = BertModel(config, add_pooling_layer=False)
+        self.qa_outputs = nn.Linear(config.hidden_size, 2)  # a start and an end score per token
+        self.post_init()
+
+    def forward(self, input_ids, attention_mask, token_type_ids=None, start_positions=None,
+                end_positions=None):
+        outputs = self.bert(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+        )
+        start_logits, end_logits = self.qa_outputs(outputs.last_hidden_state).unbind(-1)
+        loss = None
+        if start_positions is not None:
+            # each position is a class among the window's tokens; the two losses are averaged
+            loss = (nn.functional.cross_entropy(start_logits, start_positions)
+                    + nn.functional.cross_entropy(end_logits, end_positions)) / 2
+        return QuestionAnsweringModelOutput(loss=loss, start_logits=start_logits,
+                                            end_logits=end_logits)
 
 
 class MaskedPositionsLM(BertForMaskedLM):

@@ -15,6 +15,13 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import torch
+
+from bert_tutorial.batching import pad_batch, sorted_batches
+from bert_tutorial.training import TokenizedDataset
+
+TRAINING_FIELDS = ("input_ids", "token_type_ids", "start_positions", "end_positions")
+
 
 @dataclass(frozen=True)
 class QAExample:
@@ -117,6 +124,62 @@ def tokenize_windows(
     return features
 
 
+def training_dataset(features: Sequence[dict], *, answer_windows_only: bool = False):
+    """Return the windows as a `TokenizedDataset` of the fields a `BertSpanExtractor` trains on.
+
+    `answer_windows_only` keeps only the windows that hold their answer (start > 0): a shorter
+    run of training that never sees a window labelled `[CLS]`.
+    """
+    kept = [f for f in features if f["start_positions"] > 0 or not answer_windows_only]
+    return TokenizedDataset([{key: f[key] for key in TRAINING_FIELDS} for f in kept])
+
+
+def predict_windows(
+    model, features: Sequence[dict], device, *, pad_token_id: int, batch_size: int = 64
+) -> tuple[list[list[float]], list[list[float]]]:
+    """Return every window's start and end logits (one list per window, its own length long).
+
+    Windows are batched by length, so little of a batch is padding; eval mode, no gradients.
+    """
+    groups = sorted_batches([len(f["input_ids"]) for f in features], batch_size)
+    starts: list[list[float]] = [[] for _ in features]
+    ends: list[list[float]] = [[] for _ in features]
+    model.eval()
+    with torch.inference_mode():
+        for group in groups:
+            fields = [{k: features[i][k] for k in ("input_ids", "token_type_ids")} for i in group]
+            batch = {k: v.to(device) for k, v in pad_batch(fields, pad_token_id).items()}
+            outputs = model(**batch)
+            for row, i in enumerate(group):
+                length = len(features[i]["input_ids"])
+                starts[i] = outputs.start_logits[row, :length].float().cpu().tolist()
+                ends[i] = outputs.end_logits[row, :length].float().cpu().tolist()
+    return starts, ends
+
+
+def predict_answers(
+    examples: Sequence[QAExample],
+    features: Sequence[dict],
+    start_logits: Sequence[Sequence[float]],
+    end_logits: Sequence[Sequence[float]],
+    **limits: int,
+) -> list[str]:
+    """Return each example's answer: the text of `best_span` over all of its windows.
+
+    `limits` go to `best_span` (`n_best`, `max_answer_tokens`).
+    """
+    windows: list[list[int]] = [[] for _ in examples]
+    for index, feature in enumerate(features):
+        windows[feature["example_index"]].append(index)
+    answers = []
+    for example, indices in zip(examples, windows, strict=True):
+        start, end, _ = best_span([start_logits[i] for i in indices],
+                                  [end_logits[i] for i in indices],
+                                  [features[i]["offsets"] for i in indices], **limits)
+        answers.append(example.context[start:end])
+    return answers
+
+
 def best_span(
     start_logits: Sequence[Sequence[float]],
     end_logits: Sequence[Sequence[float]],
@@ -169,3 +232,14 @@ def f1(prediction: str, answers: Sequence[str]) -> float:
         return 2 * precision * recall / (precision + recall)
 
     return max(one(gold) for gold in answers)
+
+
+def squad_scores(
+    predictions: Sequence[str], examples: Sequence[QAExample]
+) -> tuple[list[float], list[float]]:
+    """Return exact match and F1 (each 0 or 1, or between) per example, in order."""
+    if len(predictions) != len(examples):
+        raise ValueError(f"one prediction per example: got {len(predictions)} for "
+                         f"{len(examples)} examples")
+    return ([exact_match(p, e.answers) for p, e in zip(predictions, examples, strict=True)],
+            [f1(p, e.answers) for p, e in zip(predictions, examples, strict=True)])

@@ -1,4 +1,4 @@
-"""The training recipes of notebooks 03, 04, 08 and 09, kept once as data.
+"""The training recipes of notebooks 03, 04, 08, 09 and 10, kept once as data.
 
 The notebooks, their solutions, the benchmarks and the tests all import these, so a number
 changed here changes everywhere at once. A variation is `dataclasses.replace(recipe, lr=...)`.
@@ -54,3 +54,10 @@ MLM_RECIPE = MaskedLMRecipe(
 # laptop CPU: one pass over PAIR_TRAIN_EXAMPLES training pairs (`make bench` trains longer).
 PAIR_TRAIN_EXAMPLES = 3_200
 QNLI_RECIPE = Recipe(lr=1e-4, batch_size=32, num_epochs=1, num_frozen_layers=2)
+
+# Notebook 10: extractive question answering on SQuAD's training articles, on a budget that fits
+# a notebook on a laptop CPU: the first QA_TRAIN_WINDOWS (shuffled) of the 128-token windows that
+# hold their answer; neighbouring windows share QA_STRIDE tokens (`make bench` trains longer).
+QA_TRAIN_WINDOWS = 2_400
+QA_STRIDE = 64
+QA_RECIPE = Recipe(lr=5e-4, batch_size=16, num_epochs=1, num_frozen_layers=2)

@@ -82,3 +82,24 @@ def test_freeze_layers_reaches_the_body_of_a_built_in_model():
         "bert.pooler.dense.weight", "bert.pooler.dense.bias", "classifier.weight",
         "classifier.bias",
     }  # fmt: skip
+
+
+def test_span_extractor_matches_the_built_in_question_answering_model(tokenizer, tmp_path):
+    from transformers import AutoModelForQuestionAnswering
+
+    from bert_tutorial.modeling import BertSpanExtractor
+
+    model, info = BertSpanExtractor.from_pretrained(model_path(), output_loading_info=True)
+    assert sorted(info["missing_keys"]) == ["qa_outputs.bias", "qa_outputs.weight"]
+    model.save_pretrained(tmp_path)
+    built_in, info = AutoModelForQuestionAnswering.from_pretrained(tmp_path,
+                                                                   output_loading_info=True)
+    assert not info["missing_keys"] and not info["unexpected_keys"]  # the same names
+    batch = tokenizer(["Who won?", "When?"], ["The Broncos won.", "In 2016, the Broncos won."],
+                      padding=True, return_tensors="pt")
+    positions = {"start_positions": torch.tensor([5, 0]), "end_positions": torch.tensor([6, 0])}
+    ours, theirs = model.eval()(**batch, **positions), built_in.eval()(**batch, **positions)
+    torch.testing.assert_close(ours.start_logits, theirs.start_logits)
+    torch.testing.assert_close(ours.end_logits, theirs.end_logits)
+    torch.testing.assert_close(ours.loss, theirs.loss)
+    assert model(**batch).loss is None

@@ -99,3 +99,46 @@ def test_bad_examples_are_refused_with_the_fix(tokenizer, examples):
         qa.tokenize_windows([example], tokenizer, max_length=128, stride=128)
     with pytest.raises(ValueError, match="no examples to tokenize"):
         qa.tokenize_windows([], tokenizer)
+
+
+def test_training_dataset_keeps_the_model_fields_and_can_drop_cls_windows(tokenizer, examples):
+    features = qa.tokenize_windows(examples[:40], tokenizer, max_length=128, stride=64)
+    dataset = qa.training_dataset(features)
+    assert len(dataset) == len(features) and set(dataset[0]) == set(qa.TRAINING_FIELDS)
+    holding = qa.training_dataset(features, answer_windows_only=True)
+    assert 0 < len(holding) < len(features)  # 40 questions' passages need more than one window
+    assert all(f["start_positions"] > 0 for f in holding.features)
+
+
+def test_answers_decoded_from_gold_logits_are_the_gold_answers(tokenizer, examples):
+    some = examples[::50]
+    features = qa.tokenize_windows(some, tokenizer, max_length=128, stride=64)
+    starts, ends = [], []
+    for feature in features:  # logits that put every window's weight on its gold positions
+        start, end = [0.0] * len(feature["input_ids"]), [0.0] * len(feature["input_ids"])
+        start[feature["start_positions"]] = end[feature["end_positions"]] = 10.0
+        starts.append(start)
+        ends.append(end)
+    answers = qa.predict_answers(some, features, starts, ends)
+    exact, f1 = qa.squad_scores(answers, some)
+    assert sum(exact) / len(some) > 0.97 and sum(f1) / len(some) > 0.98
+    with pytest.raises(ValueError, match="one prediction per example"):
+        qa.squad_scores(answers[:-1], some)
+
+
+def test_predicted_windows_do_not_depend_on_their_batch(tokenizer, examples):
+    import torch
+
+    from bert_tutorial.modeling import BertSpanExtractor
+    from bert_tutorial.models import model_path
+
+    torch.manual_seed(0)
+    model = BertSpanExtractor.from_pretrained(model_path())
+    features = qa.tokenize_windows(examples[:6], tokenizer, max_length=128, stride=64)
+    starts, ends = qa.predict_windows(model, features, torch.device("cpu"),
+                                      pad_token_id=tokenizer.pad_token_id, batch_size=4)
+    assert [len(s) for s in starts] == [len(f["input_ids"]) for f in features]
+    alone = model(**{k: torch.tensor([features[-1][k]]) for k in ("input_ids", "token_type_ids")},
+                  attention_mask=torch.ones(1, len(features[-1]["input_ids"]), dtype=torch.long))
+    torch.testing.assert_close(torch.tensor(starts[-1]), alone.start_logits[0], atol=1e-4, rtol=0)
+    torch.testing.assert_close(torch.tensor(ends[-1]), alone.end_logits[0], atol=1e-4, rtol=0)
