@@ -25,7 +25,10 @@ TRAINING_FIELDS = ("input_ids", "token_type_ids", "start_positions", "end_positi
 
 @dataclass(frozen=True)
 class QAExample:
-    """One SQuAD question: its passage, the gold answers and where the first one starts."""
+    """One SQuAD question: its passage, the gold answers and where the first one starts.
+
+    A question to answer, not to train on, has no answers (`answers=()`).
+    """
 
     id: str
     question: str
@@ -38,8 +41,8 @@ class QAExample:
 def squad_examples(articles: list[dict]) -> list[QAExample]:
     """Return every question of SQuAD-format `articles` as a `QAExample`, in file order.
 
-    SQuAD v1.1 dev has three first answers whose offset misses them (two begin with a space,
-    one starts two characters early): each is moved to its nearest occurrence in the passage.
+    SQuAD v1.1 dev has three first answers whose offset is one character early (two of them
+    also begin with a space): each is stripped and moved to its nearest occurrence in the passage.
     """
     examples = []
     for article in articles:
@@ -94,8 +97,8 @@ def tokenize_windows(
                 f"tokens, leaving {room - question_tokens} for the passage, not more than "
                 f"stride={stride}; raise max_length or lower stride"
             )
-        end = example.answer_start + len(example.answers[0])
-        if example.context[example.answer_start : end] != example.answers[0]:
+        end = example.answer_start + len(example.answers[0]) if example.answers else 0
+        if example.answers and example.context[example.answer_start : end] != example.answers[0]:
             raise ValueError(
                 f"example {i} ({example.id}): the answer {example.answers[0]!r} is not at "
                 f"character {example.answer_start} of its passage; fix answer_start"
@@ -110,8 +113,10 @@ def tokenize_windows(
         example = examples[example_index]
         sequence_ids = encoded.sequence_ids(window)
         offsets = encoded["offset_mapping"][window]
-        start, end = example.answer_start, example.answer_start + len(example.answers[0])
-        token_start, token_end = answer_positions(offsets, sequence_ids, start, end)
+        token_start, token_end = 0, 0  # no answer given: every window points at [CLS]
+        if example.answers:
+            start, end = example.answer_start, example.answer_start + len(example.answers[0])
+            token_start, token_end = answer_positions(offsets, sequence_ids, start, end)
         features.append({
             "input_ids": encoded["input_ids"][window],
             "token_type_ids": encoded["token_type_ids"][window],
@@ -178,6 +183,18 @@ def predict_answers(
                                   [features[i]["offsets"] for i in indices], **limits)
         answers.append(example.context[start:end])
     return answers
+
+
+def answer(model, tokenizer, question: str, context: str, device, *, max_length: int = 128,
+           stride: int = 64) -> str:
+    """Return the answer to `question` in `context` (of any length): windows, logits, best span.
+
+    What `pipeline("question-answering")` did before transformers 5 removed it.
+    """
+    example = QAExample("", question, context, (), 0, "")
+    features = tokenize_windows([example], tokenizer, max_length=max_length, stride=stride)
+    starts, ends = predict_windows(model, features, device, pad_token_id=tokenizer.pad_token_id)
+    return predict_answers([example], features, starts, ends)[0]
 
 
 def best_span(

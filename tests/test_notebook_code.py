@@ -211,3 +211,40 @@ def test_notebook_06_reloads_its_run_without_initialising_cuda(tmp_path, two_gpu
                  "BertTokenizer": BertTokenizer, "print": lambda *args: None}
     run_cell("06_scaling_out.ipynb", 'task_pipeline("text-classification"', namespace)
     assert namespace["classify"].device == torch.device("cpu")
+
+
+NB10 = "10_question_answering.ipynb"
+
+
+def test_notebook_10_span_extractor_matches_the_package(tokenizer):
+    namespace = definition(NB10, "class BertSpanExtractor")
+    torch.manual_seed(0)
+    ours = namespace["BertSpanExtractor"].from_pretrained(model_path()).eval()
+    package = modeling.BertSpanExtractor.from_pretrained(model_path()).eval()
+    package.load_state_dict(ours.state_dict())  # the same new head weights in both
+    batch = tokenizer(["Who won?"], ["The Broncos won the game."], return_tensors="pt")
+    positions = {"start_positions": torch.tensor([4]), "end_positions": torch.tensor([5])}
+    a, b = ours(**batch, **positions), package(**batch, **positions)
+    torch.testing.assert_close(a.start_logits, b.start_logits)
+    torch.testing.assert_close(a.end_logits, b.end_logits)
+    torch.testing.assert_close(a.loss, b.loss)
+
+
+def test_notebook_10_answer_tokens_and_best_in_window_match_the_package():
+    from bert_tutorial import qa
+
+    answer_tokens = definition(NB10, "def answer_tokens")["answer_tokens"]
+    offsets = [(0, 0), (0, 3), (0, 0), (10, 14), (15, 20), (21, 23), (0, 0)]
+    sequence_ids = [None, 0, None, 1, 1, 1, None]
+    for start in range(8, 24):
+        for end in range(start + 1, 26):
+            assert answer_tokens(offsets, sequence_ids, start, end) == qa.answer_positions(
+                offsets, sequence_ids, start, end), (start, end)
+    best_in_window = definition(NB10, "def best_in_window")["best_in_window"]
+    generator = torch.Generator().manual_seed(0)
+    window = [None, None, None] + [(i, i + 1) for i in range(3, 40)] + [None]
+    for _ in range(50):
+        starts, ends = (torch.randn(len(window), generator=generator).tolist() for _ in range(2))
+        s, e, score = best_in_window(starts, ends, window, max_answer_tokens=5)
+        assert (window[s][0], window[e][1], score) == qa.best_span([starts], [ends], [window],
+                                                                   max_answer_tokens=5)

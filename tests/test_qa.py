@@ -142,3 +142,18 @@ def test_predicted_windows_do_not_depend_on_their_batch(tokenizer, examples):
                   attention_mask=torch.ones(1, len(features[-1]["input_ids"]), dtype=torch.long))
     torch.testing.assert_close(torch.tensor(starts[-1]), alone.start_logits[0], atol=1e-4, rtol=0)
     torch.testing.assert_close(torch.tensor(ends[-1]), alone.end_logits[0], atol=1e-4, rtol=0)
+
+
+def test_a_question_without_an_answer_is_windowed_and_answered(tokenizer, examples):
+    import torch
+
+    from bert_tutorial.modeling import BertSpanExtractor
+    from bert_tutorial.models import model_path
+
+    example = dataclasses.replace(examples[0], answers=(), answer_start=0)
+    features = qa.tokenize_windows([example], tokenizer, max_length=128, stride=64)
+    assert all((f["start_positions"], f["end_positions"]) == (0, 0) for f in features)
+    torch.manual_seed(0)
+    model = BertSpanExtractor.from_pretrained(model_path())
+    text = qa.answer(model, tokenizer, example.question, example.context, torch.device("cpu"))
+    assert text and text in example.context  # an untrained head still answers with a span
