@@ -19,6 +19,7 @@ from bench.own_data import bench_own_data
 from bench.padding import bench_padding
 from bench.pipeline import bench_pipeline
 from bench.precision import bench_precision
+from bench.qa import bench_qa
 from bench.report import verdict, write_reports
 from bench.trainer import bench_trainer
 from bert_tutorial.data import movie_review_splits
@@ -74,6 +75,7 @@ def main() -> int:
                                              ROOT / "build" / "inference-tmp", quick=args.quick),
         "mlm": lambda: bench_mlm(tokenizer, datasets, device, ROOT / "build" / "mlm-tmp",
                                  quick=args.quick),
+        "qa": lambda: bench_qa(tokenizer, device, ROOT / "build" / "qa-tmp", quick=args.quick),
         "own_data": lambda: bench_own_data(ROOT / "build" / "own-data-tmp", quick=args.quick),
     }  # fmt: skip
     for name, step in steps.items():

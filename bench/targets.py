@@ -134,6 +134,15 @@ TARGETS = (
     Target("masked LM: fill-mask's first word for the probe is movie or film",
            lambda r: float(r["mlm"]["probe_fills"][0] in ("movie", "film")), ">=", 1.0,
            lambda r: f"{r['mlm']['probe']!r}: {', '.join(r['mlm']['probe_fills'])}"),
+    Target("extractive QA (notebook 10 recipe, one pass over the answer-holding windows): held-out F1",
+           lambda r: r["qa"]["f1"], ">=", 62,
+           lambda r: f"{r['qa']['f1']:.1f} on {r['qa']['questions']:,} questions of 10 unseen articles"),
+    Target("extractive QA: held-out exact match",
+           lambda r: r["qa"]["em"], ">=", 48,
+           lambda r: f"{r['qa']['em']:.1f}"),
+    Target("extractive QA: the saved folder as AutoModelForQuestionAnswering gives the same answer, share of held-out questions",
+           lambda r: r["qa"]["reloaded_agreement"], ">=", 0.99,
+           lambda r: f"{r['qa']['reloaded_agreement']:.1%} of {r['qa']['questions']:,}"),
 )  # fmt: skip
 
 
@@ -158,4 +167,7 @@ REPORTED = (
      lambda r: f"{r['own_data']['large_rows']:,} rows: +{r['own_data']['large_loading_peak_mb']:.0f} MB, "
                f"{r['own_data']['large_loading_seconds']:.1f} s; first step after "
                f"{r['own_data']['large_seconds_to_first_step']:.0f} s"),
+    ("extractive QA (notebook 10): held-out F1 (EM) against training windows; training speed",
+     lambda r: "; ".join(f"{p['windows']:,}: {p['f1']:.1f} ({p['em']:.1f})" for p in r["qa"]["curve"])
+               + f"; {r['qa']['windows_per_s']:.1f} windows/s, {r['qa']['train_seconds']:.0f} s"),
 )  # fmt: skip
