@@ -73,7 +73,8 @@ class BertSpanExtractor(BertPreTrainedModel):
     """BERT + one linear layer giving every token a start and an end logit (extractive QA).
 
     The weights are named as in `BertForQuestionAnswering` (`bert`, `qa_outputs`), so a saved
-    folder loads as `AutoModelForQuestionAnswering` and in `pipeline("question-answering")`.
+    folder loads as `AutoModelForQuestionAnswering` (transformers 5 has no question-answering
+    pipeline; `qa.answer` does its work).
     """
 
     def __init__(self, config):

@@ -10,7 +10,7 @@ import pytest
 
 from bert_tutorial.exercises import INCORRECT, NOT_ATTEMPTED
 
-CHAPTERS = ["ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09"]
+CHAPTERS = ["ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10"]
 MODULES = {chapter: importlib.import_module(f"bert_tutorial.exercises.{chapter}")
            for chapter in CHAPTERS}  # fmt: skip
 EXERCISES = [(c, getattr(MODULES[c], f"exercise{n}")) for c in CHAPTERS for n in range(1, 6)]
