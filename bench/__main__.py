@@ -17,6 +17,7 @@ from bench.mlm import bench_mlm
 from bench.ner import bench_ner
 from bench.own_data import bench_own_data
 from bench.padding import bench_padding
+from bench.pairs import bench_pairs, bench_vitaminc
 from bench.pipeline import bench_pipeline
 from bench.precision import bench_precision
 from bench.qa import bench_qa
@@ -76,6 +77,8 @@ def main() -> int:
         "mlm": lambda: bench_mlm(tokenizer, datasets, device, ROOT / "build" / "mlm-tmp",
                                  quick=args.quick),
         "qa": lambda: bench_qa(tokenizer, device, ROOT / "build" / "qa-tmp", quick=args.quick),
+        "pairs": lambda: bench_pairs(tokenizer, device, quick=args.quick),
+        "vitaminc": lambda: bench_vitaminc(tokenizer, device, quick=args.quick),
         "own_data": lambda: bench_own_data(ROOT / "build" / "own-data-tmp", quick=args.quick),
     }  # fmt: skip
     for name, step in steps.items():

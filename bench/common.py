@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import platform
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -16,8 +18,10 @@ from bert_tutorial.setup import versions
 from bert_tutorial.training import (
     TokenizedDataset,
     make_batches,
+    make_optimizer_and_scheduler,
     predict_logits,
     tokenize_sentences,
+    train_step,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,3 +79,28 @@ def machine_info() -> dict:
         "device": "cuda" if torch.cuda.is_available() else "cpu",
         **versions(),
     }
+
+
+def train_scored(model, dataset: TokenizedDataset, recipe, device, pad_token_id: int,
+                 score: Callable[[object], dict], quarters: int = 4) -> tuple[list[dict], float]:
+    """One pass of `recipe` over `dataset`, `score(model)` after each quarter of it.
+
+    Return the scores (each with the examples seen so far) and the training seconds, which
+    leave out the scoring along the way.
+    """
+    batches = make_batches(dataset, recipe.batch_size, pad_token_id, seed=0)
+    optimizer, scheduler = make_optimizer_and_scheduler(
+        model, lr=recipe.lr, num_training_steps=len(batches),
+        warmup_ratio=recipe.warmup_ratio, weight_decay=recipe.weight_decay,
+    )
+    checkpoints = {round(len(batches) * quarter / quarters) for quarter in range(1, quarters + 1)}
+    curve, seconds, seen = [], 0.0, 0
+    for step, batch in enumerate(batches, 1):
+        model.train()
+        start = time.perf_counter()
+        train_step(model, batch, optimizer, scheduler, device, recipe.max_grad_norm)
+        seconds += time.perf_counter() - start
+        seen += len(batch["input_ids"])
+        if step in checkpoints:
+            curve.append({"examples": seen, **score(model)})
+    return curve, seconds

@@ -6,13 +6,12 @@ has no question-answering pipeline to compare with)."""
 from __future__ import annotations
 
 import random
-import time
 
+from bench.common import train_scored
 from bert_tutorial import pairs, qa
 from bert_tutorial.modeling import BertSpanExtractor, freeze_layers
 from bert_tutorial.models import model_path
 from bert_tutorial.recipes import QA_RECIPE, QA_STRIDE
-from bert_tutorial.training import make_batches, make_optimizer_and_scheduler, train_step
 
 
 def bench_qa(tokenizer, device, folder, quick: bool) -> dict:
@@ -35,23 +34,12 @@ def bench_qa(tokenizer, device, folder, quick: bool) -> dict:
 
     model = BertSpanExtractor.from_pretrained(model_path())
     freeze_layers(model, QA_RECIPE.num_frozen_layers).to(device)
-    batches = make_batches(dataset, QA_RECIPE.batch_size, tokenizer.pad_token_id, seed=0)
-    optimizer, scheduler = make_optimizer_and_scheduler(
-        model, lr=QA_RECIPE.lr, num_training_steps=len(batches),
-        warmup_ratio=QA_RECIPE.warmup_ratio, weight_decay=QA_RECIPE.weight_decay,
-    )
-    checkpoints = {round(len(batches) * quarter / 4) for quarter in (1, 2, 3, 4)}
-    curve, seconds, seen = [], 0.0, 0
-    for step, batch in enumerate(batches, 1):
-        model.train()
-        start = time.perf_counter()
-        train_step(model, batch, optimizer, scheduler, device, QA_RECIPE.max_grad_norm)
-        seconds += time.perf_counter() - start  # scoring along the way is not training time
-        seen += len(batch["input_ids"])
-        if step in checkpoints:
-            exact, f1 = qa.squad_scores(answers(model), test)
-            curve.append({"windows": seen, "em": 100 * sum(exact) / len(test),
-                          "f1": 100 * sum(f1) / len(test)})
+
+    def score(model) -> dict:
+        exact, f1 = qa.squad_scores(answers(model), test)
+        return {"em": 100 * sum(exact) / len(test), "f1": 100 * sum(f1) / len(test)}
+
+    curve, seconds = train_scored(model, dataset, QA_RECIPE, device, tokenizer.pad_token_id, score)
     ours = answers(model)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
@@ -59,9 +47,9 @@ def bench_qa(tokenizer, device, folder, quick: bool) -> dict:
     agree = sum(t == o for t, o in zip(answers(reloaded), ours, strict=True))
     return {
         "train_windows": len(dataset),
-        "steps": len(batches),
+        "steps": QA_RECIPE.num_training_steps(len(dataset)),
         "train_seconds": seconds,
-        "windows_per_s": seen / seconds,
+        "windows_per_s": len(dataset) / seconds,
         "questions": len(test),
         "curve": curve,
         "em": curve[-1]["em"],

@@ -90,16 +90,42 @@ def chart(results: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def rerank_chart(rerank: dict, path: Path) -> None:
+    """Top-1 accuracy against seconds: the bi-encoder's top k reranked, and every sentence read."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axis = plt.subplots(figsize=(7, 4))
+    points = [(f"top {k}" if k != "1" else "bi-encoder alone", v["seconds"], v["accuracy"])
+              for k, v in rerank["k"].items()]
+    points.append(("every sentence", rerank["everything"]["seconds"],
+                   rerank["everything"]["accuracy"]))
+    for name, seconds, accuracy in points:
+        axis.scatter(seconds, accuracy, color="tab:red" if name == "every sentence" else "tab:blue")
+        axis.annotate(name, (seconds, accuracy), textcoords="offset points", xytext=(5, -12))
+    axis.set_xscale("log")
+    axis.set(title=f"Retrieve, then rerank: {rerank['questions']} questions, "
+                   f"{rerank['sentences']:,} sentences of unseen articles",
+             xlabel="seconds for all questions (log scale)", ylabel="top-1 accuracy (%)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 README_BLOCK = ("<!-- results.md -->\n", "<!-- /results.md -->")
 
 
 def write_reports(results: dict, out: Path, readme: Path | None = None) -> None:
-    """Write results.json, results.md and results.png into `out`; copy the table into `readme`."""
+    """Write results.json, results.md and the charts into `out`; copy the table into `readme`."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     table = markdown_table(results)
     (out / "results.md").write_text(table)
     chart(results, out / "results.png")
+    if "pairs" in results:
+        rerank_chart(results["pairs"]["rerank"], out / "rerank.png")
     if readme is not None:
         text = readme.read_text()
         start = text.index(README_BLOCK[0]) + len(README_BLOCK[0])

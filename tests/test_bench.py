@@ -86,3 +86,28 @@ def test_the_report_lists_the_figures_reported_without_a_target(results):
     results["mlm"]["finetune_accuracy"] = {"adapted": [0.5, 0.25], "packaged": [0.75, 1.0]}
     assert ("notebook 03's recipe from the MLM-adapted weights vs the packaged ones, test accuracy "
             "(seeds 0 and 1): 0.500 and 0.250 vs 0.750 and 1.000") in markdown_table(results)
+
+
+def test_the_rerank_questions_point_at_the_sentence_that_holds_their_answer():
+    from bench.pairs import _article_questions
+    from bert_tutorial import pairs
+
+    article = pairs.squad_article_split()["test"][0]
+    sentences, questions = _article_questions(article, 20)
+    answers = {}
+    for paragraph in article["paragraphs"]:
+        for qa in paragraph["qas"]:
+            answers.setdefault(qa["question"], []).extend(a["text"] for a in qa["answers"])
+    assert len(questions) == 20
+    for question, gold in questions:
+        assert any(answer in sentences[gold] for answer in answers[question]), question
+
+
+def test_rerank_speed_up_is_judged_at_the_smallest_k_within_one_point(results):
+    from bench.targets import _rerank_speedup
+
+    rerank = results["pairs"]["rerank"]
+    rerank["smallest_k_within_1"] = None
+    assert _rerank_speedup(results) == 0.0
+    rerank["smallest_k_within_1"] = 10
+    assert _rerank_speedup(results) == rerank["k"]["10"]["speedup"]
