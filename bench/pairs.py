@@ -126,12 +126,12 @@ def _rerank(model, tokenizer, device, articles: list[dict], per_article: int) ->
         else:
             right, seconds = cross_right(shortlists)
         seconds += bi_seconds
-        rerank[k] = {
+        rerank[str(k)] = {  # a string key, as results.json gives it back
             "accuracy": 100 * sum(right) / len(right), "recall": 100 * sum(recall) / len(recall),
             "seconds": seconds, "speedup": everything_seconds / seconds,
             "minus_everything": _estimate(noise.difference(right, everything)),
         }
-    within = [k for k in RERANK_KS if rerank[k]["accuracy"] >= 100 * sum(everything)
+    within = [k for k in RERANK_KS if rerank[str(k)]["accuracy"] >= 100 * sum(everything)
               / len(everything) - 1]
     return {
         "questions": len(everything),
