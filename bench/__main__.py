@@ -22,6 +22,7 @@ from bench.pipeline import bench_pipeline
 from bench.precision import bench_precision
 from bench.qa import bench_qa
 from bench.report import verdict, write_reports
+from bench.seeds import bench_seeds
 from bench.trainer import bench_trainer
 from bert_tutorial.data import movie_review_splits
 from bert_tutorial.models import model_path
@@ -62,6 +63,7 @@ def main() -> int:
         results = {**json.loads((out / "results.json").read_text()), "machine": machine_info()}
     steps = {
         "finetune": lambda: bench_finetune(tokenizer, datasets, device),
+        "seeds": lambda: bench_seeds(tokenizer, device, quick=args.quick),
         "trainer": lambda: bench_trainer(tokenizer, datasets, device, results["finetune"],
                                          ROOT / "build" / "trainer-tmp"),
         "embed": lambda: bench_embed(tokenizer, embed_sample, device),

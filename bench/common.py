@@ -82,18 +82,20 @@ def machine_info() -> dict:
 
 
 def train_scored(model, dataset: TokenizedDataset, recipe, device, pad_token_id: int,
-                 score: Callable[[object], dict], quarters: int = 4) -> tuple[list[dict], float]:
-    """One pass of `recipe` over `dataset`, `score(model)` after each quarter of it.
+                 score: Callable[[object], dict], parts: int = 4, seed: int = 0
+                 ) -> tuple[list[dict], float]:
+    """One pass of `recipe` over `dataset` (batches shuffled by `seed`), `score(model)` after
+    each of `parts` equal parts of it.
 
     Return the scores (each with the examples seen so far) and the training seconds, which
     leave out the scoring along the way.
     """
-    batches = make_batches(dataset, recipe.batch_size, pad_token_id, seed=0)
+    batches = make_batches(dataset, recipe.batch_size, pad_token_id, seed=seed)
     optimizer, scheduler = make_optimizer_and_scheduler(
         model, lr=recipe.lr, num_training_steps=len(batches),
         warmup_ratio=recipe.warmup_ratio, weight_decay=recipe.weight_decay,
     )
-    checkpoints = {round(len(batches) * quarter / quarters) for quarter in range(1, quarters + 1)}
+    checkpoints = {round(len(batches) * part / parts) for part in range(1, parts + 1)}
     curve, seconds, seen = [], 0.0, 0
     for step, batch in enumerate(batches, 1):
         model.train()

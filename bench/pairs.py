@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import asdict
 
 import torch
 
@@ -48,10 +49,6 @@ def _classifier(names) -> BertSentenceClassifier:
 
 def _logits(model, dataset, device, tokenizer) -> torch.Tensor:
     return predict_sorted(model, dataset, device, pad_token_id=tokenizer.pad_token_id)
-
-
-def _estimate(estimate: noise.Estimate) -> dict:
-    return {"value": estimate.value, "low": estimate.low, "high": estimate.high}
 
 
 def _pipeline_agreement(model, tokenizer, pair_list, names, device) -> float:
@@ -129,7 +126,7 @@ def _rerank(model, tokenizer, device, articles: list[dict], per_article: int) ->
         rerank[str(k)] = {  # a string key, as results.json gives it back
             "accuracy": 100 * sum(right) / len(right), "recall": 100 * sum(recall) / len(recall),
             "seconds": seconds, "speedup": everything_seconds / seconds,
-            "minus_everything": _estimate(noise.difference(right, everything)),
+            "minus_everything": asdict(noise.difference(right, everything)),
         }
     within = [k for k in RERANK_KS if rerank[str(k)]["accuracy"] >= 100 * sum(everything)
               / len(everything) - 1]
@@ -212,7 +209,7 @@ def bench_vitaminc(tokenizer, device, quick: bool) -> dict:
 
         curve, seconds = train_scored(model, _pair_dataset(tokenizer, train, names, claim_only),
                                       QNLI_RECIPE, device, tokenizer.pad_token_id, score,
-                                      quarters=4 if name == "pair" else 1)
+                                      parts=4 if name == "pair" else 1)
         right[name] = curve[-1]["right"]
         results[name] = {"curve": [{k: v for k, v in point.items() if k != "right"}
                                    for point in curve], "train_seconds": seconds,
@@ -225,7 +222,7 @@ def bench_vitaminc(tokenizer, device, quick: bool) -> dict:
     right["majority"] = (labels == 0).tolist()  # supports, half of the pairs
     for name in ("cosine", "majority"):
         results[name] = {"accuracy": 100 * sum(right[name]) / len(test)}
-    results["pair_minus"] = {name: _estimate(noise.difference(right["pair"], right[name]))
+    results["pair_minus"] = {name: asdict(noise.difference(right["pair"], right[name]))
                              for name in ("claim_only", "cosine", "majority")}
     return {"train_pairs": len(train), "steps": QNLI_RECIPE.num_training_steps(len(train)),
             "test_pairs": len(test), **results}

@@ -45,12 +45,17 @@ def _bf16(r: dict, text) -> str:
     return text(p) if p["bf16_seconds"] is not None else "no bf16 on this CPU"
 
 
+def _gap(gap: dict) -> str:
+    """A difference in points with its 95% interval, from `noise.difference` as a dict."""
+    return f"{gap['value']:+.1f} ({gap['low']:+.1f} to {gap['high']:+.1f})"
+
+
 def _best(r: dict) -> str:
     i = r["inference"]
     best = i["paths"][i["best_path"]]
     return (f"{i['best_path']}: {best['sentences_per_s']:.0f} vs "
             f"{i['paths']['fp32 eager']['sentences_per_s']:.0f} sentences/s (×{i['best_speedup']:.2f}), "
-            f"accuracy {-i['best_accuracy_drop']:+.1f} points; "
+            f"accuracy {_gap(best['minus_fp32'])} points; "
             f"{i['best_gflops_per_s']:.0f} GFLOP/s vs {i['matmul_dtype']} matmul "
             f"{i['matmul_gflops_per_s']:.0f}")
 
@@ -181,8 +186,20 @@ def _seeds(accuracies: list[float]) -> str:
     return " and ".join(f"{a:.3f}" for a in accuracies)
 
 
+def _seed_runs(s: dict) -> str:
+    widest = s["widest_seed_gap"]
+    return (", ".join(f"seed {seed}: {a:.1f}" for seed, a in zip(s["seeds"], s["test_accuracy"], strict=True))
+            + f" (spread {s['spread_points']:.1f} points); over the baseline "
+            f"({s['baseline_accuracy']:.1f}): " + ", ".join(map(_gap, s["minus_baseline"]))
+            + f"; seeds {widest['seeds']}: {_gap(widest)}")
+
+
 # Figures reported beside the targets, with no bound: what they show is the finding, either sign.
 REPORTED = (
+    ("notebook 03's run with other seeds (head, dropout and batch order; the checkpoint kept on "
+     "validation): test accuracy per seed, the spread, each seed's lead over the frozen-feature "
+     "baseline with its 95% interval, and the widest gap between two seeds",
+     lambda r: _seed_runs(r["seeds"])),
     ("domain-adaptive pretraining (notebook 08): notebook 03's recipe from the MLM-adapted "
      "weights vs the packaged ones, test accuracy (seeds 0 and 1)",
      lambda r: f"{_seeds(r['mlm']['finetune_accuracy']['adapted'])} vs "
