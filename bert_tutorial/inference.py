@@ -45,8 +45,8 @@ def cpu_has_int8_products() -> bool:
     """Return True when the CPU multiplies int8 matrices in hardware (AVX512-VNNI or AMX) and
     PyTorch's kernels may use it (not under the tests' AVX2 pin: `bert_tutorial.kernels`).
 
-    Elsewhere `torch._int_mm`, under torchao's int8 layers, runs a generic loop, many times
-    slower than fp32 on an AVX2 CPU (notebook 07 times ten sentences to show it).
+    Elsewhere `torch._int_mm`, under torchao's int8 layers, runs slower than fp32, by a factor
+    that depends on the CPU (notebook 07 times ten sentences to show it).
     """
     hardware = torch.cpu._is_vnni_supported() or torch.cpu._is_amx_tile_supported()
     return bool(hardware and kernel_isa() == "AVX512")
