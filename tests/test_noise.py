@@ -30,6 +30,25 @@ def test_paired_difference_sees_a_small_consistent_gain_that_unpaired_intervals_
     assert overlap and noise.verdict(diff).endswith("beyond noise")
 
 
+def test_a_model_against_itself_differs_by_zero_with_a_zero_width_interval():
+    correct = np.random.default_rng(3).random(500) < 0.8
+    diff = noise.difference(correct, correct)
+    assert (diff.value, diff.low, diff.high) == (0.0, 0.0, 0.0)
+    assert noise.verdict(diff).endswith("within noise")
+
+
+def test_the_paired_interval_covers_a_known_difference_about_95_times_in_100():
+    # Per example: both right 65%, only a 10%, only b 5%, neither 20%: a - b is 5 points.
+    outcomes = np.array([[1, 1], [1, 0], [0, 1], [0, 0]], dtype=bool)
+    rng = np.random.default_rng(4)
+    covered = 0
+    for repeat in range(200):
+        draw = outcomes[rng.choice(4, size=400, p=[0.65, 0.10, 0.05, 0.20])]
+        diff = noise.difference(draw[:, 0], draw[:, 1], seed=repeat)
+        covered += diff.low <= 5.0 <= diff.high
+    assert 0.89 <= covered / 200 <= 0.99, covered
+
+
 def test_verdict_calls_an_interval_spanning_zero_noise():
     rng = np.random.default_rng(2)
     a, b = rng.random(300) < 0.6, rng.random(300) < 0.6
