@@ -54,11 +54,14 @@ def _logits(model, dataset, device, tokenizer) -> torch.Tensor:
 def _pipeline_agreement(model, tokenizer, pair_list, names, device) -> float:
     """Share of `pair_list` where pipeline() names the class the hand-written argmax picks."""
     classifier = task_pipeline("text-classification", model, tokenizer, device=device)
-    inputs = [{"text": p.text, "text_pair": p.text_pair} for p in pair_list]
-    answers = classifier(inputs, batch_size=64, truncation=True,
+    dataset = _pair_dataset(tokenizer, pair_list, names)
+    # Shortest first, as notebook 09 feeds it: pipeline() pads each batch to its longest pair.
+    order = sorted(range(len(pair_list)), key=lambda i: len(dataset[i]["input_ids"]))
+    answers = classifier([{"text": pair_list[i].text, "text_pair": pair_list[i].text_pair}
+                          for i in order], batch_size=64, truncation=True,
                          max_length=QNLI_RECIPE.max_length)
-    ours = _logits(model, _pair_dataset(tokenizer, pair_list, names), device, tokenizer).argmax(-1)
-    return sum(a["label"] == names[o] for a, o in zip(answers, ours.tolist(), strict=True)) / len(
+    ours = _logits(model, dataset, device, tokenizer).argmax(-1).tolist()
+    return sum(a["label"] == names[ours[i]] for a, i in zip(answers, order, strict=True)) / len(
         pair_list)
 
 
