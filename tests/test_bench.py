@@ -111,3 +111,33 @@ def test_rerank_speed_up_is_judged_at_the_smallest_k_within_one_point(results):
     assert _rerank_speedup(results) == 0.0
     rerank["smallest_k_within_1"] = 10
     assert _rerank_speedup(results) == rerank["k"]["10"]["speedup"]
+
+
+def test_pipeline_agreement_reads_pairs_shortest_first_and_scores_each_against_its_own():
+    """A small random model whose answers differ from pair to pair agrees with itself on all."""
+    import torch
+    from transformers import BertConfig, BertTokenizer
+
+    from bench.pairs import _pipeline_agreement
+    from bert_tutorial.modeling import BertSentenceClassifier
+    from bert_tutorial.models import model_path
+    from bert_tutorial.pairs import Pair
+
+    tokenizer = BertTokenizer.from_pretrained(model_path())
+    names = ("supports", "refutes", "not enough info")
+    torch.manual_seed(0)
+    model = BertSentenceClassifier(BertConfig(
+        vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=1,
+        num_attention_heads=2, intermediate_size=64, id2label=dict(enumerate(names)),
+        label2id={name: i for i, name in enumerate(names)},
+    )).eval()
+    words = "the river city was founded in 1850 by settlers who built a mill".split()
+    # Longest first, so that reading them shortest first reorders every pair.
+    pair_list = [Pair(" ".join(words[: 14 - i]), " ".join(words[i:]) * (2 - i % 2), 0, "page")
+                 for i in range(12)]
+    inputs = tokenizer([p.text for p in pair_list], [p.text_pair for p in pair_list],
+                       padding=True, return_tensors="pt")
+    with torch.inference_mode():
+        answers = model(**inputs).logits.argmax(-1).tolist()
+    assert len(set(answers)) > 1  # a comparison against the wrong pair could then disagree
+    assert _pipeline_agreement(model, tokenizer, pair_list, names, "cpu") == 1.0
