@@ -55,7 +55,7 @@ def _pipeline_agreement(model, tokenizer, pair_list, names, device) -> float:
     """Share of `pair_list` where pipeline() names the class the hand-written argmax picks."""
     classifier = task_pipeline("text-classification", model, tokenizer, device=device)
     dataset = _pair_dataset(tokenizer, pair_list, names)
-    # Shortest first, as notebook 09 feeds it: pipeline() pads each batch to its longest pair.
+    # Sorted by length, as notebook 09 feeds it: pipeline() pads each batch to its longest pair.
     order = sorted(range(len(pair_list)), key=lambda i: len(dataset[i]["input_ids"]))
     answers = classifier([{"text": pair_list[i].text, "text_pair": pair_list[i].text_pair}
                           for i in order], batch_size=64, truncation=True,
