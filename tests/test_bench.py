@@ -76,6 +76,20 @@ def test_a_quick_run_judges_only_that_every_figure_is_there_and_finite(results):
     assert any("no figure 'ner'" in p for p in found)
 
 
+def test_a_section_skipped_for_a_missing_asset_passes_a_quick_run_but_never_a_full_one(
+        results, capsys):
+    results["skipped"] = {"qa": "the bigbench asset is not in the cache"}
+    del results["qa"]
+    rows = [r for r in markdown_table(results).splitlines() if r.startswith("| extractive QA")]
+    assert rows and all("skipped: the bigbench asset" in r and "not measured" in r for r in rows)
+    assert any("no figure 'qa'" in p and "skipped" in p for p in problems(results))
+    results["quick"] = True
+    assert problems(results) == [] and verdict(results) == 0
+    assert "SKIPPED qa: the bigbench asset" in capsys.readouterr().out
+    del results["skipped"]
+    assert any("no figure 'qa'" in p for p in problems(results))  # missing without a reason
+
+
 def test_the_readme_shows_the_committed_report():
     readme = (ROOT / "README.md").read_text()
     table = (ROOT / "bench" / "results.md").read_text()
@@ -88,6 +102,7 @@ def test_the_report_lists_the_figures_reported_without_a_target(results):
             "(seeds 0 and 1): 0.500 and 0.250 vs 0.750 and 1.000") in markdown_table(results)
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_the_rerank_questions_point_at_the_sentence_that_holds_their_answer():
     from bench.pairs import _article_questions
     from bert_tutorial import pairs

@@ -83,6 +83,7 @@ def unanswerable(stride):
     return len(held_out_examples()) - len(holding), features
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_exercise2_accepts_the_counts_and_the_reason():
     missed = {stride: unanswerable(stride)[0] for stride in (0, 64)}
     assert missed[0] > 0 and missed[64] == 0
@@ -90,6 +91,7 @@ def test_exercise2_accepts_the_counts_and_the_reason():
     assert feedback.outcome == CORRECT, feedback
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_exercise2_rejects_windows_counted_for_questions_and_a_wrong_reason():
     features = unanswerable(0)[1]
     windows = sum(f["start_positions"] == 0 for f in features)
@@ -144,6 +146,7 @@ def test_exercise3_rejects_an_exact_match_and_a_low_f1():
 # Exercise 4 · the first 12 words ------------------------------------------------------------
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_exercise4_accepts_the_baselines_and_reads_the_gap():
     sentence, first = (list(s) for s in baseline_scores())
     reading = noise.verdict(noise.difference(first, sentence)).rsplit(": ", 1)[1]
@@ -153,6 +156,7 @@ def test_exercise4_accepts_the_baselines_and_reads_the_gap():
     assert_incorrect(exercise4.check(sentence, first, other), f'not "{other}"')
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_exercise4_rejects_swapped_lists_percentages_and_another_cut():
     sentence, first = (list(s) for s in baseline_scores())
     assert_incorrect(exercise4.check(first, sentence, "beyond noise"), "swapped")
@@ -166,6 +170,7 @@ def test_exercise4_rejects_swapped_lists_percentages_and_another_cut():
 # Exercise 5 · the misplaced offsets --------------------------------------------------------
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_exercise5_accepts_the_three_ids_and_the_reason():
     ids = list(misplaced_ids())
     assert len(ids) == 3
@@ -173,6 +178,7 @@ def test_exercise5_accepts_the_three_ids_and_the_reason():
     assert feedback.outcome == CORRECT, feedback
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_exercise5_rejects_a_right_answer_a_missing_id_and_a_wrong_reason():
     ids = list(misplaced_ids())
     right = pairs.read_squad()[0]["paragraphs"][0]["qas"][0]["id"]

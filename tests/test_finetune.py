@@ -252,6 +252,7 @@ def pairs_csv(folder, rows: int = 48, empty_row: int | None = None):
     return path
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_a_learners_pairs_train_a_cross_encoder_that_pipeline_reads_as_pairs(runs):
     from transformers import pipeline
 
@@ -271,6 +272,7 @@ def test_a_learners_pairs_train_a_cross_encoder_that_pipeline_reads_as_pairs(run
     assert sum(hits) / len(hits) == pytest.approx(summary["test_accuracy"])
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_bad_pair_columns_are_refused_with_the_line_or_the_flag(runs):
     path = pairs_csv(runs, rows=8, empty_row=3)
     with pytest.raises(SystemExit, match=r"pairs-empty.csv, line 5: the text is empty"):

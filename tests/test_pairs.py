@@ -2,6 +2,8 @@
 
 from collections import Counter
 
+import pytest
+
 from bert_tutorial import pairs
 
 
@@ -26,6 +28,7 @@ def test_the_answer_sentence_holds_the_whole_answer_or_is_none():
     assert pairs.answer_sentence(spans, qa("France. Its river")) is None  # crosses the boundary
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_squad_split_is_by_article_fixed_and_complete():
     split = pairs.squad_article_split()
     assert [len(split["train"]), len(split["test"])] == [38, 10]
@@ -36,6 +39,7 @@ def test_squad_split_is_by_article_fixed_and_complete():
     assert questions == 10_565
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_qnli_pairs_hold_the_answer_exactly_when_labelled_so():
     articles = pairs.squad_article_split()["test"]
     built = pairs.qnli_pairs(articles)
@@ -54,6 +58,7 @@ def test_qnli_pairs_hold_the_answer_exactly_when_labelled_so():
     assert not train_titles & {p.group for p in built}
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_vitaminc_split_shares_no_page_claim_or_evidence():
     every = pairs.read_vitaminc()
     assert len(every) == 54_668 and {p.label for p in every} == {0, 1, 2}
@@ -67,6 +72,7 @@ def test_vitaminc_split_shares_no_page_claim_or_evidence():
     assert pairs.vitaminc_splits() == split
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_a_sample_of_questions_keeps_both_pairs_of_each_from_every_article():
     articles = pairs.squad_article_split()["test"]
     every, sample = pairs.qnli_pairs(articles), pairs.qnli_pairs(articles, questions=300)

@@ -21,6 +21,7 @@ def examples():
     return qa.squad_examples(pairs.read_squad())
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_every_question_is_read_with_its_answer_where_it_says(examples):
     assert len(examples) == 10_565
     raw = [q for a in pairs.read_squad() for p in a["paragraphs"] for q in p["qas"]]
@@ -32,6 +33,7 @@ def test_every_question_is_read_with_its_answer_where_it_says(examples):
         assert example.context[start : start + len(example.answers[0])] == example.answers[0]
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_gold_positions_give_back_the_answer_in_every_window_that_holds_it(tokenizer, examples):
     features = qa.tokenize_windows(examples, tokenizer, max_length=256, stride=128)
     held = set()
@@ -89,6 +91,7 @@ def test_squad_normalisation_exact_match_and_f1():
     assert qa.f1("the", ["Denver"]) == 0.0
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_bad_examples_are_refused_with_the_fix(tokenizer, examples):
     example = examples[0]
     with pytest.raises(ValueError, match="empty question or passage"):
@@ -101,6 +104,7 @@ def test_bad_examples_are_refused_with_the_fix(tokenizer, examples):
         qa.tokenize_windows([], tokenizer)
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_training_dataset_keeps_the_model_fields_and_can_drop_cls_windows(tokenizer, examples):
     features = qa.tokenize_windows(examples[:40], tokenizer, max_length=128, stride=64)
     dataset = qa.training_dataset(features)
@@ -110,6 +114,7 @@ def test_training_dataset_keeps_the_model_fields_and_can_drop_cls_windows(tokeni
     assert all(f["start_positions"] > 0 for f in holding.features)
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_answers_decoded_from_gold_logits_are_the_gold_answers(tokenizer, examples):
     some = examples[::50]
     features = qa.tokenize_windows(some, tokenizer, max_length=128, stride=64)
@@ -126,6 +131,7 @@ def test_answers_decoded_from_gold_logits_are_the_gold_answers(tokenizer, exampl
         qa.squad_scores(answers[:-1], some)
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_predicted_windows_do_not_depend_on_their_batch(tokenizer, examples):
     import torch
 
@@ -144,6 +150,7 @@ def test_predicted_windows_do_not_depend_on_their_batch(tokenizer, examples):
     torch.testing.assert_close(torch.tensor(ends[-1]), alone.end_logits[0], atol=1e-4, rtol=0)
 
 
+@pytest.mark.needs_asset("bigbench")
 def test_a_question_without_an_answer_is_windowed_and_answered(tokenizer, examples):
     import torch
 
