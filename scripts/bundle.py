@@ -81,7 +81,7 @@ def build(out: Path, torch_index: str | None) -> Path:
     folder = out / NAME
     folder.mkdir(parents=True, exist_ok=True)
     wheels = _wheels(folder, lock, torch_index)
-    _copy_assets(folder / "assets")
+    missing = _copy_assets(folder / "assets")
     commit = _copy_repository(folder / REPO)
     manifest = {
         "python": this_python(),
@@ -89,6 +89,7 @@ def build(out: Path, torch_index: str | None) -> Path:
         "lock_sha256": sha256_of(lock),
         "commit": commit,
         "wheels": wheels,
+        "assets_missing": missing,  # the chapters that read these cannot run from this bundle
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
     tarball = out / f"{NAME}.tar"
@@ -133,9 +134,18 @@ def _wheels(folder: Path, lock: Path, torch_index: str | None) -> dict[str, str]
     return {p.name: sha256_of(p) for p in sorted(wheels.glob("*.whl"))}
 
 
-def _copy_assets(target: Path) -> None:
-    for source in assets.fetch_all().values():
+def _copy_assets(target: Path) -> list[str]:
+    """Copy every asset that can be fetched into `target`; return the names of those that cannot."""
+    missing = []
+    for name in assets.ASSETS:
+        try:
+            source = assets.fetch(name)
+        except assets.AssetError as error:  # it stops the chapters that read it, not the bundle
+            print(f"bundle: WITHOUT the {name} asset: {error}")
+            missing.append(name)
+            continue
         shutil.copytree(source, target / source.name, dirs_exist_ok=True)
+    return missing
 
 
 def _copy_repository(target: Path) -> str:
@@ -238,7 +248,7 @@ def install(bundle: Path, target: Path, lock: Path = ROOT / "requirements.lock")
     """Create the virtual environment `target` from a bundle folder or tarball, offline."""
     started = time.monotonic()
     folder = unpack(bundle) if bundle.is_file() else bundle
-    check(folder, lock)
+    missing = check(folder, lock).get("assets_missing", [])
     # pip reads only the bundle: no index, and no find-links or mirrors from pip's config.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
     env.update(PIP_CONFIG_FILE=os.devnull, PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
@@ -253,6 +263,9 @@ def install(bundle: Path, target: Path, lock: Path = ROOT / "requirements.lock")
         shutil.rmtree(target, ignore_errors=True)  # nothing half-installed is left behind
         raise
     print(f"bundle: {target} set up from {folder} in {time.monotonic() - started:.0f} s")
+    if missing:
+        print(f"bundle: built WITHOUT the {', '.join(missing)} asset(s): the chapters that read "
+              f"them stop with the reason (`python -m bert_tutorial.assets` names it)")
 
 
 def main(argv: list[str] | None = None) -> int:
