@@ -24,9 +24,12 @@ from bench.qa import bench_qa
 from bench.report import verdict, write_reports
 from bench.seeds import bench_seeds
 from bench.trainer import bench_trainer
+from bert_tutorial import assets
 from bert_tutorial.data import movie_review_splits
 from bert_tutorial.models import model_path
 from bert_tutorial.setup import setup_notebook
+
+SECTION_ASSETS = {"qa": "bigbench", "pairs": "bigbench", "vitaminc": "bigbench"}  # chapter data
 
 
 def main() -> int:
@@ -86,10 +89,19 @@ def main() -> int:
     for name, step in steps.items():
         if only and name not in only:
             continue
+        results.setdefault("skipped", {}).pop(name, None)
+        asset = SECTION_ASSETS.get(name)
+        if asset and not assets.is_cached(asset):  # a quick run goes on; a full run fails
+            results["skipped"][name] = (f"the {asset} asset is not in the cache "
+                                        f"(`python -m bert_tutorial.assets {asset}` says why)")
+            print(f"{name:<9} SKIPPED: {results['skipped'][name]}", flush=True)
+            continue
         start = time.perf_counter()
         results[name] = step()
         print(f"{name:<9} {time.perf_counter() - start:6.1f} s  {json.dumps(results[name])[:150]}",
               flush=True)  # fmt: skip
+    if not results["skipped"]:
+        del results["skipped"]
     write_reports(results, out, readme)
     print((out / "results.md").read_text())
     return verdict(results)

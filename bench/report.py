@@ -27,7 +27,10 @@ def problems(results: dict) -> list[str]:
                 continue
             value = target.value(results)
         except KeyError as missing:
-            found.append(f"{target.label}: no figure {missing} in the results")
+            reason = skipped(results, missing)
+            if reason is None or not results["quick"]:  # a full run must measure every target
+                found.append(f"{target.label}: no figure {missing} in the results"
+                             + (f" (skipped: {reason})" if reason else ""))
             continue
         if not math.isfinite(value):
             found.append(f"{target.label}: {value}")
@@ -36,17 +39,36 @@ def problems(results: dict) -> list[str]:
     return found
 
 
+def skipped(results: dict, missing: KeyError) -> str | None:
+    """Why the section a figure is missing from was skipped, or None if it was not."""
+    return results.get("skipped", {}).get(missing.args[0])
+
+
+def _row(t, results: dict) -> str:
+    try:
+        status = ("(quick run)" if results["quick"] else f"not judged: for {t.where}"
+                  if not t.applies(results) else "met" if t.met(results) else "**missed**")
+        return f"| {t.label} | {t.shown(results)} | {t.text} | {status} |"
+    except KeyError as missing:
+        if skipped(results, missing) is None:
+            raise
+        return f"| {t.label} | skipped: {skipped(results, missing)} | {t.text} | not measured |"
+
+
+def _reported(show, results: dict) -> str:
+    try:
+        return show(results)
+    except KeyError as missing:
+        if skipped(results, missing) is None:
+            raise
+        return f"skipped: {skipped(results, missing)}"
+
+
 def markdown_table(results: dict) -> str:
     """The report: the machine, then one row per target with its result and met / missed."""
     m = results["machine"]
     quick = results["quick"]
-    rows = [
-        f"| {t.label} | {t.shown(results)} | {t.text} | "
-        + ("(quick run)" if quick else f"not judged: for {t.where}" if not t.applies(results)
-           else "met" if t.met(results) else "**missed**")
-        + " |"
-        for t in TARGETS
-    ]
+    rows = [_row(t, results) for t in TARGETS]
     return "\n".join([
         f"Measured on {m['cpu']}, {m['cores']} cores, {m['torch_threads']} torch threads, "
         f"{m['device']}; torch {m['torch']}, transformers {m['transformers']}"
@@ -58,7 +80,7 @@ def markdown_table(results: dict) -> str:
         "",
         "Reported, with no target:",
         "",
-        *(f"- {label}: {shown(results)}" for label, shown in REPORTED),
+        *(f"- {label}: {_reported(shown, results)}" for label, shown in REPORTED),
         "",
     ])  # fmt: skip
 
@@ -137,6 +159,8 @@ def verdict(results: dict) -> int:
     found = problems(results)
     for problem in found:
         print(f"FAILED: {problem}")
+    for section, reason in results.get("skipped", {}).items():
+        print(f"SKIPPED {section}: {reason}")
     if not found:
         print("every figure is finite" + ("" if results["quick"] else "; every target met"))
     return 1 if found else 0
