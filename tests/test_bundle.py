@@ -53,6 +53,24 @@ def test_a_fitting_bundle_passes_its_checks(tiny):
     assert bundle.check(folder, lock)["commit"] == "0123456789abcdef"
 
 
+def test_a_bundle_copies_the_assets_it_can_fetch_and_names_the_rest(tmp_path, monkeypatch,
+                                                                     capsys):
+    folders = {name: tmp_path / "cache" / name for name in assets.ASSETS}
+
+    def fetch(name):
+        if name == "bigbench":
+            raise assets.AssetError("PyPI no longer serves bigbench==1.0.0")
+        folders[name].mkdir(parents=True)
+        (folders[name] / "file.txt").write_text(name)
+        return folders[name]
+
+    monkeypatch.setattr(bundle.assets, "fetch", fetch)
+    assert bundle._copy_assets(tmp_path / "assets") == ["bigbench"]
+    assert sorted(p.name for p in (tmp_path / "assets").iterdir()) == sorted(
+        name for name in assets.ASSETS if name != "bigbench")
+    assert "WITHOUT the bigbench asset: PyPI no longer serves" in capsys.readouterr().out
+
+
 def test_a_bundle_for_another_python_is_refused_with_the_fix(tiny):
     folder, lock = tiny
     rewrite_manifest(folder, python="cpython 3.12")
