@@ -5,13 +5,13 @@ sum over 16 AVX-512 lanes rounds differently from one over 8 AVX2 lanes. A singl
 agrees to the printed digits; 265 training steps do not. The runs that store notebook outputs
 and the runs that compare them therefore pin the three libraries to AVX2, which every x86-64
 CPU of the last decade has (most learners' laptops have nothing wider), so that the stored
-outputs reproduce on AVX2, AVX-512 and AMX machines alike, with one known exception: MKL honours
-`MKL_CBWR=AVX2` on Intel CPUs only and uses its AUTO branch on AMD ones, so notebook 08's longest
-training (265 masked-LM steps) ends a last digit apart on the two makers (top-5 0.272 against 0.273,
-a tie between two fill-mask guesses in another order). Its three cells that print those results
-run under `make test` without their output being compared. `BERT_TUTORIAL_KERNELS=native`
-lifts the pin (`make test KERNELS=native`). Importing this module imports no torch: the pin
-must be set before torch is first imported.
+outputs reproduce on AVX2, AVX-512 and AMX machines alike, with one known exception: notebook
+08's longest training (265 masked-LM steps) ends a last digit apart on an Intel Xeon and on AMD
+EPYCs (top-5 0.272 against 0.273, and two tied fill-mask guesses in the other order). The likely
+cause: MKL honours `MKL_CBWR=AVX2` on Intel CPUs only and takes its AUTO branch on others. The
+three cells that print those results run under `make test` without their output compared.
+`BERT_TUTORIAL_KERNELS=native` lifts the pin (`make test KERNELS=native`). Importing this module
+imports no torch: the pin must be set before torch is first imported.
 """
 
 from __future__ import annotations
